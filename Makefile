@@ -1,0 +1,33 @@
+# The two set-up commands of the README: `make demo` and `make test`. Both work on a fresh
+# Debian/Ubuntu machine: they create .venv, install the package and a browser, then run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck check-examples clean
+
+$(STAMP): pyproject.toml scripts/install-browser.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	scripts/install-browser.sh $(BIN)/python
+	touch $(STAMP)
+
+## Run the examples against the bundled demo app: offline, no model, no key.
+demo: $(STAMP)
+	$(BIN)/pytest --webagent examples/cases -p no:cacheprovider -v
+
+## Lint, type-check and run the whole test suite.
+test: $(STAMP) lint typecheck
+	$(BIN)/pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff format --check src tests examples benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .webagent-cache .pytest_cache .mypy_cache .ruff_cache allure-results test-results

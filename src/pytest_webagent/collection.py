@@ -1,0 +1,92 @@
+"""Case files become pytest items: one ``CaseItem`` (a ``pytest.Function``) per case and row.
+
+Items are Functions built around a generated test function so that fixtures, marks, ``-k``,
+``--lf`` and xdist work through pytest's public machinery (custom Items get no fixtures).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _pytest._code.code import TerminalRepr
+
+from .casefile import load_cases
+from .errors import CaseFileError, StepFailed
+from .model import Case
+from .session import SESSION_KEY
+
+CASE_SUFFIXES = (".yaml", ".yml")
+TRAJECTORY_DIR = "__trajectories__"
+CaseRunnerFn = Callable[[Case, Any, pytest.FixtureRequest], None]
+
+
+def is_case_file(path: Path, rootpath: Path, ignore: tuple[str, ...]) -> bool:
+    if path.suffix not in CASE_SUFFIXES or TRAJECTORY_DIR in path.parts:
+        return False
+    try:
+        relative = path.relative_to(rootpath).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return not any(fnmatch.fnmatch(relative, pattern) for pattern in ignore)
+
+
+class CaseFile(pytest.File):
+    def collect(self) -> Iterator[CaseItem]:
+        run_case = self.config.stash[SESSION_KEY].run_case
+        try:
+            cases = load_cases(self.path)
+        except CaseFileError as error:
+            raise self.CollectError(str(error)) from None
+        for case in cases:
+            _register_tags(self.config, case)
+            yield CaseItem.from_parent(
+                self,
+                name=case.item_name,
+                callobj=_test_function(case, run_case),
+                originalname=case.name,
+                case=case,
+            )
+
+
+class CaseItem(pytest.Function):
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.case.location.line - 1, f"case: {self.case.item_name}"
+
+    def repr_failure(  # type: ignore[override]  # pytest.Function drops the `style` argument
+        self, excinfo: pytest.ExceptionInfo[BaseException]
+    ) -> str | TerminalRepr:
+        # Our failures already say file, line, step and why; a traceback into generated code
+        # would only hide that.
+        if isinstance(excinfo.value, StepFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+def _register_tags(config: pytest.Config, case: Case) -> None:
+    """Tags are markers the user never declared; declare them so --strict-markers accepts them."""
+    declared = {line.split(":")[0].strip() for line in config.getini("markers")}
+    for tag in case.tags:
+        if tag not in declared:
+            config.addinivalue_line("markers", f"{tag}: tag of webagent cases")
+
+
+def _test_function(case: Case, run_case: CaseRunnerFn) -> Callable[..., None]:
+    def webagent_case(page: Any, request: pytest.FixtureRequest) -> None:
+        run_case(case, page, request)
+
+    function: Callable[..., None] = webagent_case
+    for tag in case.tags:
+        function = getattr(pytest.mark, tag)(function)
+    for mark in case.marks:
+        function = getattr(pytest.mark, mark.name).with_args(*mark.args, **mark.kwargs)(function)
+    if case.usefixtures:
+        function = pytest.mark.usefixtures(*case.usefixtures)(function)
+    return function

@@ -1,0 +1,28 @@
+"""Fixture overrides registered at configure time, after every entry-point plugin.
+
+Registering this module late makes its ``browser_type_launch_args`` the one pytest picks, while it
+still receives pytest-playwright's value to extend (a plugin's import order is not ours to choose).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from . import browser
+from .session import WebagentSession
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any],
+    browser_type: Any,
+    webagent_session: WebagentSession,
+) -> dict[str, Any]:
+    return browser.merged_launch_args(
+        browser_type_launch_args,
+        browser_type.name,
+        browser_type.executable_path,
+        webagent_session.settings.browser_executable,
+    )

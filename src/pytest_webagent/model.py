@@ -1,0 +1,64 @@
+"""The in-memory shape of a case: what collection produces and the runner consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from .errors import Location
+
+
+class StepKind(str, Enum):
+    ACTION = "action"
+    ASSERTION = "assertion"
+    JUDGE = "judge"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One natural-language step of a case."""
+
+    kind: StepKind
+    template: str  # as written, placeholders kept: this is what trajectories key on
+    text: str  # parameters and vars substituted; secrets still as placeholders
+    line: int
+    occurrence: int  # how many earlier steps of the case have the same kind and template
+    timeout: float | None = None  # seconds
+    optional: bool = False
+
+    @property
+    def key(self) -> str:
+        """Stable identity within a case: inserting or rewording another step leaves it alone."""
+        return f"{self.kind.value}:{self.template}#{self.occurrence}"
+
+
+@dataclass(frozen=True)
+class MarkSpec:
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One collected test case (one parametrize row)."""
+
+    name: str
+    param_id: str  # "" when not parametrized
+    location: Location
+    steps: tuple[Step, ...]
+    description: str = ""
+    url: str | None = None
+    tags: tuple[str, ...] = ()
+    marks: tuple[MarkSpec, ...] = ()
+    usefixtures: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def item_name(self) -> str:
+        return f"{self.name}[{self.param_id}]" if self.param_id else self.name
+
+    @property
+    def goal(self) -> str:
+        return self.description or self.name
