@@ -18,9 +18,9 @@ from .casefile import load_cases
 from .errors import CaseFileError, StepFailed
 from .model import Case
 from .session import SESSION_KEY
+from .trajectory import TRAJECTORY_DIR
 
 CASE_SUFFIXES = (".yaml", ".yml")
-TRAJECTORY_DIR = "__trajectories__"
 CaseRunnerFn = Callable[[Case, Any, pytest.FixtureRequest], None]
 
 
@@ -47,7 +47,6 @@ class CaseFile(pytest.File):
                 self,
                 name=case.item_name,
                 callobj=_test_function(case, run_case),
-                originalname=case.name,
                 case=case,
             )
 

@@ -26,7 +26,7 @@ class TargetQuery:
     """An element described by the author: its name, how it is used, and an optional role word."""
 
     name: str
-    usage: str  # click | input | select | toggle | any | container | hidden
+    usage: str  # click | input | select | toggle | any | visible | container | hidden
     role: str = ""  # from "the X button"; "" when not said
     child_role: str = ""  # expect_count: count children of this role inside the named container
 
@@ -72,7 +72,7 @@ ACTION_PATTERNS: list[tuple[str, Builder]] = [
     (rf"wait\s+(?:for|until)\s+{THE}{Q}\s+to\s+(?:disappear|vanish|be hidden|be gone)",
      lambda m: Intent("wait_for", TargetQuery(m[1], "hidden"), {"state": "hidden"})),
     (rf"wait\s+(?:for|until)\s+{THE}{Q}(?:\s+to\s+(?:appear|be visible|show))?",
-     lambda m: Intent("wait_for", TargetQuery(m[1], "any"), {"state": "visible"})),
+     lambda m: Intent("wait_for", TargetQuery(m[1], "visible"), {"state": "visible"})),
 ]  # fmt: skip
 
 MATCH_WORDS = {"contain": "contains", "contains": "contains", "include": "contains",
@@ -87,7 +87,7 @@ ASSERTION_PATTERNS: list[tuple[str, Builder]] = [
     (rf"{THE}{Q}{ROLE}\s+(?:to\s+)?(?:have|has)\s+(?:the\s+)?value\s+{Q}",
      lambda m: Intent("expect_value", TargetQuery(m[1], "input", _role(m[2])), {"value": m[3]})),
     (rf"{THE}{Q}{ROLE}\s+(?:to\s+be|is)\s+(?:visible|shown|displayed)",
-     lambda m: Intent("expect_visible", TargetQuery(m[1], "any", _role(m[2])))),
+     lambda m: Intent("expect_visible", TargetQuery(m[1], "visible", _role(m[2])))),
     (rf"{THE}{Q}{ROLE}\s+(?:(?:to\s+be|is)\s+(?:hidden|not visible|not shown|gone)|"
      rf"(?:to\s+)?disappears?)",
      lambda m: Intent("expect_hidden", TargetQuery(m[1], "hidden"))),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from . import launch_fixtures, settings
-from .collection import CaseFile, is_case_file
+from . import launch_fixtures, recording, settings
+from .collection import CaseFile, CaseItem, is_case_file
 from .errors import ConfigurationError
 from .session import SESSION_KEY, WebagentSession
 
@@ -21,11 +23,14 @@ def pytest_configure(config: pytest.Config) -> None:
         resolved = settings.resolve(config)
     except ConfigurationError as error:
         raise pytest.UsageError(str(error)) from None
-    config.stash[SESSION_KEY] = WebagentSession(config, resolved)
+    webagent = config.stash[SESSION_KEY] = WebagentSession(config, resolved)
+    config.pluginmanager.register(ReportHooks(webagent), "webagent-reports")
     if config.pluginmanager.has_plugin("playwright"):
         # Registered now, after every entry-point plugin, so this override of pytest-playwright's
         # fixture is the one pytest picks and it can extend the upstream value.
         config.pluginmanager.register(launch_fixtures, "webagent-launch-fixtures")
+    if config.pluginmanager.has_plugin("xdist"):
+        config.pluginmanager.register(XdistHooks(), "webagent-xdist")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -36,14 +41,74 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile |
     config = parent.config
     if not settings.collecting_cases(config):
         return None
-    ignore = config.stash[SESSION_KEY].settings.ignore
-    if not is_case_file(file_path, config.rootpath, ignore):
+    if not is_case_file(file_path, config.rootpath, config.stash[SESSION_KEY].settings.ignore):
         return None
     case_file: CaseFile = CaseFile.from_parent(parent, path=file_path)
     return case_file
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" and isinstance(item, CaseItem):
+        item.config.stash[SESSION_KEY].on_call_report(item, report)
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    webagent = session.config.stash[SESSION_KEY]
+    if webagent.is_worker:
+        webagent.store.close()
+        return
+    try:
+        recording.merge_pending(webagent.store, webagent.run_id, webagent.summary)
+        prune = bool(session.config.getoption("webagent_prune"))
+        recording.review_stale(webagent.case_files, prune, webagent.summary)
+    finally:
+        webagent.store.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    webagent = config.stash[SESSION_KEY]
+    lines = webagent.summary.lines(pruned=bool(config.getoption("webagent_prune")))
+    if lines:
+        terminalreporter.section("webagent")
+        for line in lines:
+            terminalreporter.write_line(line)
+    if webagent.store.recovered_from is not None:
+        terminalreporter.write_line(
+            f"webagent: the working store was unreadable; moved to {webagent.store.recovered_from} "
+            "and rebuilt"
+        )
 
 
 @pytest.fixture(scope="session")
 def webagent_session(pytestconfig: pytest.Config) -> WebagentSession:
     """The plugin's state for this session (settings, stores, statistics)."""
     return pytestconfig.stash[SESSION_KEY]
+
+
+class ReportHooks:
+    """Hooks that need the session but are not given the config."""
+
+    def __init__(self, session: WebagentSession) -> None:
+        self.session = session
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # On the controller this also sees the reports of xdist workers, statistics included.
+        statistics: dict[str, Any] | None = getattr(report, "webagent", None)
+        if report.when == "call" and statistics is not None:
+            self.session.summary.add(report.nodeid, statistics)
+            self.session.case_files.add(Path(report.fspath))
+
+
+class XdistHooks:
+    """Hooks that only exist with pytest-xdist (registering them without it would warn)."""
+
+    @pytest.hookimpl
+    def pytest_configure_node(self, node: Any) -> None:
+        # Workers write pending updates under the controller's run id, which merges them.
+        node.workerinput["webagent_run_id"] = node.config.stash[SESSION_KEY].run_id

@@ -1,9 +1,16 @@
-"""Run one case in a page: open its URL, then resolve and execute each step in order."""
+"""Run one case in a page: open its URL, then replay or resolve each step, in order.
+
+Per step: a recorded entry is replayed action by action, each target verified first; a missing
+entry, or a target that drifted, is resolved anew (direct resolver for explicit steps, else the
+model) when the mode allows, and recorded. Checks are never healed: a failing check fails.
+"""
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Protocol
 from urllib.parse import urlparse
 
 from playwright.sync_api import Page
@@ -11,29 +18,63 @@ from playwright.sync_api import Page
 from . import direct
 from .errors import StepContext, StepFailed, UnresolvableStep, WebagentError
 from .executor import Action, Executor
-from .model import Case, Step
+from .identity import Drift, verify
+from .llm import Usage
+from .model import Case, Step, StepKind
+from .planner import Planner, StepRequest
 from .settings import Settings
+from .trajectory import Entry, TrajectoryFile
 
 
 class OptionalStepWarning(UserWarning):
     """An optional step failed; the case went on."""
 
 
+class MissingStep(StepFailed):
+    headline = "no recorded trajectory for this step"
+
+
+class DriftedStep(StepFailed):
+    headline = "recorded target drifted"
+
+
+class PlannerSource(Protocol):
+    def planner(self) -> Planner: ...
+
+
 @dataclass
 class StepResult:
     step: Step
-    resolved_by: str
+    resolution: str  # replayed | direct | planned | re-planned | judged
     actions: list[Action]
+    entry: Entry | None = None  # what the trajectory should hold for this step
+    drift: Drift | None = None
+    usage: Usage = field(default_factory=Usage)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    case_id: str
+    nodeid: str
+    base_url: str | None
+    trajectory: TrajectoryFile
 
 
 class CaseRunner:
-    def __init__(self, case: Case, page: Page, settings: Settings, base_url: str | None) -> None:
+    def __init__(
+        self, case: Case, page: Page, settings: Settings, planners: PlannerSource, run: RunContext
+    ) -> None:
         self.case = case
         self.page = page
         self.settings = settings
-        self.base_url = base_url
+        self.planners = planners
+        self.run_context = run
         self.executor = Executor(page)
         self.results: list[StepResult] = []
+
+    @property
+    def mode(self) -> str:
+        return self.settings.mode
 
     def run(self) -> list[StepResult]:
         if self.case.url:
@@ -41,15 +82,30 @@ class CaseRunner:
         for number, step in enumerate(self.case.steps, 1):
             try:
                 self.results.append(self._run_step(step))
-            except StepFailed as failure:
-                failure.attach(self._context(number, step))
+            except (StepFailed, WebagentError) as failure:
+                if isinstance(failure, StepFailed):
+                    failure.attach(self._context(number, step))
+                else:
+                    failure.args = (f"{self._where(number, step)}: {failure}",)
                 if not step.optional:
                     raise
-                warnings.warn(OptionalStepWarning(failure.report()), stacklevel=1)
+                warnings.warn(OptionalStepWarning(str(failure)), stacklevel=1)
         return self.results
 
+    def entries(self) -> list[Entry]:
+        """The trajectory entries of this case in step order, after a passing run."""
+        by_step = {id(result.step): result.entry for result in self.results}
+        entries: list[Entry] = []
+        for step in self.case.steps:
+            entry = by_step.get(id(step)) or self.run_context.trajectory.lookup(
+                self.run_context.case_id, step
+            )
+            if entry is not None and step.kind is not StepKind.JUDGE:
+                entries.append(entry)
+        return entries
+
     def _open(self, url: str) -> None:
-        if not urlparse(url).scheme and not self.base_url:
+        if not urlparse(url).scheme and not self.run_context.base_url:
             raise WebagentError(
                 f"{self.case.location}: case {self.case.name!r} starts at the relative URL "
                 f"{url!r} but no base URL is set: pass --base-url or set base_url in the ini file"
@@ -61,21 +117,108 @@ class CaseRunner:
 
     def _run_step(self, step: Step) -> StepResult:
         timeout = self._timeout_ms(step)
-        intent = direct.parse(step) if self.settings.resolver != "llm" else None
-        if intent is None:
-            raise UnresolvableStep(
-                "this step is not explicit and no model is configured",
-                hints=[
-                    'hint: quote targets and values (e.g. Click "Sign in", '
-                    'Fill "Email" with "a@b.c"); see docs/writing-cases.md for the phrasing,',
-                    "      or configure a model (webagent_model) to plan it",
-                ],
-            )
-        actions = direct.resolve(self.page, intent, timeout)
-        for action in actions:
+        if step.kind is StepKind.JUDGE:
+            return self._judge(step, timeout)
+        trajectory, case_id = self.run_context.trajectory, self.run_context.case_id
+        entry = None if self.mode == "refresh" else trajectory.lookup(case_id, step)
+        if entry is None:
+            if self.mode == "replay":
+                raise self._missing(step)
+            return self._resolve(step, timeout, drift=None, done=[])
+        drift, done = self._replay(entry, timeout)
+        if drift is None:
+            return StepResult(step, "replayed", entry["actions"], entry)
+        if self.mode == "replay":
+            raise self._drifted(drift)
+        return self._resolve(step, timeout, drift=drift, done=done)
+
+    def _replay(self, entry: Entry, timeout: float) -> tuple[Drift | None, list[Action]]:
+        done: list[Action] = []
+        for action in entry["actions"]:
+            drift = verify(self.page, action, timeout)
+            if drift is not None:
+                return drift, done
             self.executor.run(action, timeout)
-        return StepResult(step, direct.RESOLVER_NAME, actions)
+            done.append(action)
+        return None, done
+
+    def _resolve(
+        self, step: Step, timeout: float, drift: Drift | None, done: list[Action]
+    ) -> StepResult:
+        url_path = urlparse(self.page.url).path
+        intent = direct.parse(step) if self.settings.resolver != "llm" and not done else None
+        usage = Usage()
+        if intent is not None:
+            actions = direct.resolve(self.page, intent, timeout)
+            for action in actions:
+                self.executor.run(action, timeout)
+            resolved_by = direct.RESOLVER_NAME
+        else:
+            planner = self._planner()
+            result = planner.plan(
+                self.page,
+                self._request(step, timeout, done),
+                lambda action: self.executor.run(action, timeout),
+            )
+            actions, resolved_by, usage = [*done, *result.actions], planner.name, result.usage
+        resolution = "re-planned" if drift else ("direct" if intent else "planned")
+        entry: Entry = {
+            "kind": step.kind.value,
+            "text": step.template,
+            "occurrence": step.occurrence,
+            "actions": actions,
+            "url_path": url_path,
+            "resolved_by": resolved_by,
+            "resolved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        return StepResult(step, resolution, actions, entry, drift, usage)
+
+    def _judge(self, step: Step, timeout: float) -> StepResult:
+        if self.mode == "replay":
+            raise UnresolvableStep(
+                "judge steps ask a model at every run, and replay mode never calls a model",
+                hints=["hint: run judge steps with --webagent-mode missing, or make them expect:"],
+            )
+        result = self._planner().plan(self.page, self._request(step, timeout, []), lambda _: None)
+        return StepResult(step, "judged", [], None, None, result.usage)
+
+    def _planner(self) -> Planner:
+        if self.settings.resolver == "direct":
+            raise UnresolvableStep(
+                "this step is not explicit and webagent_resolver is 'direct'",
+                hints=['hint: quote targets and values, e.g. Click "Sign in"'],
+            )
+        return self.planners.planner()
+
+    def _request(self, step: Step, timeout: float, done: list[Action]) -> StepRequest:
+        history = [f"step: {r.step.text} ({r.resolution})" for r in self.results]
+        history += [f"this step (replayed): {action['type']}" for action in done]
+        return StepRequest(self.case.goal, step.text, step.kind, history, timeout)
+
+    def _rerun_hint(self) -> str:
+        return f"re-plan it with: pytest --webagent-mode missing '{self.run_context.nodeid}'"
+
+    def _missing(self, step: Step) -> MissingStep:
+        path = self.run_context.trajectory.path
+        nearest = self.run_context.trajectory.nearest(self.run_context.case_id, step)
+        hints = [f"looked in: {path}" + ("" if path.exists() else " (file does not exist)")]
+        if nearest:
+            hints.append(f"nearest recorded step: {nearest!r} (reworded?)")
+        hints.append(self._rerun_hint())
+        return MissingStep(
+            "replay mode never plans, and this step has no recorded entry", hints=hints
+        )
+
+    def _drifted(self, drift: Drift) -> DriftedStep:
+        hints = [f"recorded: {drift.recorded}"]
+        if drift.now:
+            hints.append(f"the page now holds: {', '.join(drift.now)}")
+        hints.append(self._rerun_hint())
+        return DriftedStep(drift.describe() + " (replay mode never re-plans)", hints=hints)
+
+    def _where(self, number: int, step: Step) -> str:
+        return f"{self.case.location.path}:{step.line}: step {number} {step.text!r}"
 
     def _context(self, number: int, step: Step) -> StepContext:
         location = type(self.case.location)(self.case.location.path, step.line)
-        return StepContext(self.case.item_name, location, number, step.text)
+        return StepContext(self.case.item_name, location, number, step.text, self.mode)

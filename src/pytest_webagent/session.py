@@ -1,30 +1,104 @@
-"""State of one pytest session for the plugin: settings and the services cases run with."""
+"""State of one pytest session for the plugin, and the services cases run with.
+
+Lazily built: the working store opens on first use, the model client only when a step needs a
+model, trajectory files are read once per process.
+"""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page
 
+from .errors import UnresolvableStep
+from .llm import ModelClient
 from .model import Case
-from .runner import CaseRunner
+from .planner import Planner
+from .runner import CaseRunner, RunContext
 from .settings import Settings
+from .store import WorkingStore
+from .summary import Summary, item_statistics
+from .trajectory import TrajectoryFile, trajectory_path
+
+RUNNER_KEY = pytest.StashKey[CaseRunner]()
 
 
 class WebagentSession:
     def __init__(self, config: pytest.Config, settings: Settings) -> None:
         self.config = config
         self.settings = settings
+        workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+        self.is_worker = workerinput is not None
+        self.run_id = str((workerinput or {}).get("webagent_run_id") or uuid.uuid4().hex)
+        self.store = WorkingStore(settings.cache_dir)
+        self.summary = Summary()
+        self.case_files: set[Path] = set()  # case files of the cases that ran (for stale review)
+        self._trajectories: dict[Path, TrajectoryFile] = {}
+        self._planner: Planner | None = None
+
+    def trajectory_for(self, source: Path) -> TrajectoryFile:
+        path = trajectory_path(source)
+        if path not in self._trajectories:
+            self._trajectories[path] = TrajectoryFile.load(path)
+        return self._trajectories[path]
+
+    def planner(self) -> Planner:
+        if self._planner is None:
+            if not self.settings.model:
+                raise UnresolvableStep(
+                    "this step is not explicit and no model is configured",
+                    hints=[
+                        'hint: quote targets and values (e.g. Click "Sign in", Fill "Email" '
+                        'with "a@b.c"); see docs/writing-cases.md for the phrasing,',
+                        "      or configure a model (webagent_model, WEBAGENT_MODEL) to plan it",
+                    ],
+                )
+            self._planner = Planner(
+                ModelClient(self.settings, self.store),
+                answer_retries=self.settings.int_value("webagent_answer_retries"),
+                max_actions=self.settings.int_value("webagent_max_actions"),
+                snapshot_tokens=self.settings.int_value("webagent_snapshot_tokens"),
+            )
+        return self._planner
 
     def run_case(self, case: Case, page: Page, request: pytest.FixtureRequest) -> None:
-        CaseRunner(case, page, self.settings, _base_url(request)).run()
+        context = RunContext(
+            case_id=case.item_name,
+            nodeid=request.node.nodeid,
+            base_url=_base_url(request),
+            trajectory=self.trajectory_for(case.location.path),
+        )
+        runner = CaseRunner(case, page, self.settings, self, context)
+        request.node.stash[RUNNER_KEY] = runner
+        runner.run()
+
+    def on_call_report(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        """Attach step statistics to the report; queue the trajectory of a passing case."""
+        runner = item.stash.get(RUNNER_KEY, None)
+        if runner is None:
+            return
+        report.webagent = item_statistics(runner.results)  # type: ignore[attr-defined]
+        if report.passed:
+            entries = runner.entries()
+            path = runner.run_context.trajectory.path
+            if (
+                entries
+                and entries
+                != runner.run_context.trajectory.cases.get(runner.run_context.case_id, [])[
+                    : len(entries)
+                ]
+            ):
+                self.store.put_pending(self.run_id, path, runner.run_context.case_id, entries)
 
     def header_lines(self) -> list[str]:
-        sources = self.settings.sources
+        s, sources = self.settings, self.settings.sources
+        model = f"model {s.model} ({sources['webagent_model']})" if s.model else "no model"
         return [
-            f"webagent: resolver {self.settings.resolver} ({sources['webagent_resolver']}), "
-            f"step timeout {self.settings.step_timeout_ms / 1000:g}s"
+            f"webagent: mode {s.mode} ({sources['webagent_mode']}), resolver {s.resolver}, "
+            f"{model}, step timeout {s.step_timeout_ms / 1000:g}s"
         ]
 
 

@@ -39,6 +39,23 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+def _count(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return parse
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
+def running_in_ci(environ: Any) -> bool:
+    return str(environ.get("CI", "")).strip().lower() in TRUE_WORDS
+
+
 @dataclass(frozen=True)
 class OptionSpec:
     ini: str
@@ -54,7 +71,96 @@ class OptionSpec:
         return self.ini
 
 
+MODES = ("replay", "missing", "refresh")
+
 OPTIONS: tuple[OptionSpec, ...] = (
+    OptionSpec(
+        "webagent_mode",
+        "replay: only replay trajectories, never call a model; missing: plan missing and drifted "
+        "steps; refresh: re-plan every step. Default: missing, or replay when CI is true.",
+        default="missing",
+        cli="--webagent-mode",
+        env="WEBAGENT_MODE",
+        parse=_choice(*MODES),
+        metavar="replay|missing|refresh",
+    ),
+    OptionSpec(
+        "webagent_model",
+        "Model name for planning (any OpenAI-compatible server); without one, only explicit "
+        "steps run.",
+        cli="--webagent-model",
+        env="WEBAGENT_MODEL",
+        metavar="NAME",
+    ),
+    OptionSpec(
+        "webagent_base_url",
+        "Base URL of the OpenAI-compatible API, e.g. http://localhost:8000/v1 for vLLM. "
+        "Default: the openai client's (api.openai.com).",
+        cli="--webagent-base-url",
+        env="OPENAI_BASE_URL",
+        metavar="URL",
+    ),
+    OptionSpec(
+        "webagent_api_key",
+        "API key for the model server. Prefer the environment variable: a key in an ini file or "
+        "on a command line is easily leaked.",
+        cli="--webagent-api-key",
+        env="OPENAI_API_KEY",
+        metavar="KEY",
+    ),
+    OptionSpec(
+        "webagent_llm_timeout",
+        "Seconds to wait for one model response.",
+        default="60",
+        cli="--webagent-llm-timeout",
+        env="WEBAGENT_LLM_TIMEOUT",
+        parse=_positive_seconds,
+        metavar="SECONDS",
+    ),
+    OptionSpec(
+        "webagent_llm_retries",
+        "Retries of the openai client on connection errors, 429 and 5xx (it honours retry-after).",
+        default="2",
+        cli="--webagent-llm-retries",
+        env="WEBAGENT_LLM_RETRIES",
+        parse=_count(0, 10),
+        metavar="N",
+    ),
+    OptionSpec(
+        "webagent_answer_retries",
+        "How many times an invalid model answer is sent back with the error before the step fails.",
+        default="2",
+        cli="--webagent-answer-retries",
+        env="WEBAGENT_ANSWER_RETRIES",
+        parse=_count(0, 10),
+        metavar="N",
+    ),
+    OptionSpec(
+        "webagent_max_actions",
+        "Most actions the model may take for one step before the step fails.",
+        default="10",
+        cli="--webagent-max-actions",
+        env="WEBAGENT_MAX_ACTIONS",
+        parse=_count(1, 100),
+        metavar="N",
+    ),
+    OptionSpec(
+        "webagent_snapshot_tokens",
+        "Token budget for the page snapshot in one prompt; larger snapshots are pruned.",
+        default="6000",
+        cli="--webagent-snapshot-tokens",
+        env="WEBAGENT_SNAPSHOT_TOKENS",
+        parse=_count(500, 200_000),
+        metavar="TOKENS",
+    ),
+    OptionSpec(
+        "webagent_cache_dir",
+        "Directory of the working store (pending trajectory updates, memo of model answers).",
+        default=".webagent-cache",
+        cli="--webagent-cache-dir",
+        env="WEBAGENT_CACHE_DIR",
+        metavar="DIR",
+    ),
     OptionSpec(
         "webagent_step_timeout",
         "Seconds a step may take to find its target and act or check (a step's own `timeout` "
@@ -85,6 +191,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
 )
 
+PRUNE_HELP = "Remove trajectory entries that no selected case uses (reported at the end otherwise)."
 FLAG_HELP = "Collect *.yaml/*.yml files under the given paths as natural-language test cases."
 IGNORE_HELP = "Glob patterns (relative to the rootdir) of YAML files that are not case files."
 
@@ -104,6 +211,24 @@ class Settings:
         return str(self.values["webagent_resolver"])
 
     @property
+    def mode(self) -> str:
+        return str(self.values["webagent_mode"])
+
+    @property
+    def model(self) -> str:
+        return str(self.values["webagent_model"])
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.values["webagent_cache_dir"])
+
+    def int_value(self, name: str) -> int:
+        return int(self.values[name])
+
+    def float_value(self, name: str) -> float:
+        return float(self.values[name])
+
+    @property
     def browser_executable(self) -> Path | None:
         value = self.values["webagent_browser_executable"]
         return Path(value) if value else None
@@ -114,6 +239,7 @@ def register(parser: pytest.Parser) -> None:
     group.addoption(
         "--webagent", action="store_true", default=None, dest="webagent", help=FLAG_HELP
     )
+    group.addoption("--webagent-prune", action="store_true", dest="webagent_prune", help=PRUNE_HELP)
     parser.addini("webagent", "Collect YAML case files without --webagent.", type="bool")
     parser.addini("webagent_ignore", IGNORE_HELP, type="linelist")
     for spec in OPTIONS:
@@ -137,6 +263,10 @@ def resolve(config: pytest.Config, environ: dict[str, str] | None = None) -> Set
         except ValueError as error:
             raise ConfigurationError(f"{spec.ini} = {raw!r} (from {source}): {error}") from None
         sources[spec.ini] = source
+    if sources["webagent_mode"] == "default" and running_in_ci(env):
+        values["webagent_mode"], sources["webagent_mode"] = "replay", "default in CI (CI=true)"
+    if values["webagent_cache_dir"] and not Path(values["webagent_cache_dir"]).is_absolute():
+        values["webagent_cache_dir"] = str(config.rootpath / values["webagent_cache_dir"])
     return Settings(values, sources, tuple(config.getini("webagent_ignore")))
 
 

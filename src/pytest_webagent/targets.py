@@ -29,6 +29,8 @@ USAGE_ROLES = {
             "menuitem", "img", "alert", "status", "dialog", "cell"],
     "container": ["list", "table", "region", "dialog", "alert", "status", "navigation", "main",
                   "form", "group", "article", "heading", "listbox", "row"],
+    "visible": ["button", "link", "heading", "textbox", "checkbox", "radio", "combobox", "tab",
+                "img", "alert", "status", "dialog", "cell"],
     "hidden": [],
 }  # fmt: skip
 
@@ -81,6 +83,9 @@ def tiers(page: Page, query: TargetQuery, exact: bool) -> list[list[Strategy]]:
         return [role_tier, by_label, by_test_id]
     if query.usage == "hidden":
         return [by_text]
+    if query.usage == "visible":
+        # "X is visible" is mostly about text; a dialog named by its heading is not ambiguity.
+        return [by_text, role_tier, by_label, by_test_id]
     return [role_tier, by_label, by_text, by_test_id]
 
 

@@ -14,7 +14,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-SCHEMA_FILES = ("case.schema.json", "action.schema.json", "planner-answer.schema.json")
+SCHEMA_FILES = (
+    "case.schema.json",
+    "action.schema.json",
+    "planner-answer.schema.json",
+    "trajectory.schema.json",
+)
 
 
 @cache
@@ -56,3 +61,8 @@ def grounded_action_validator() -> Draft202012Validator:
 @cache
 def planner_answer_validator() -> Draft202012Validator:
     return validator_for("planner-answer.schema.json")
+
+
+@cache
+def trajectory_validator() -> Draft202012Validator:
+    return validator_for("trajectory.schema.json")

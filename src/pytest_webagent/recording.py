@@ -1,0 +1,58 @@
+"""At session end, on the controller: pending trajectory updates go into the trajectory files,
+and entries no selected case uses are reported (or pruned).
+
+Each file is rewritten under a lock shared by all processes using the store, from its current
+content on disk, so two runs (or xdist workers) updating different cases of one file both land.
+A pending update whose file cannot be read stays in the store and is reported: nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from .casefile import load_cases
+from .errors import CaseFileError, TrajectoryFileError
+from .store import WorkingStore
+from .summary import Summary
+from .trajectory import TrajectoryFile, stale_entries, step_key, trajectory_path
+
+
+def merge_pending(store: WorkingStore, run_id: str, summary: Summary) -> None:
+    by_file: dict[str, list[tuple[str, dict[str, object]]]] = defaultdict(list)
+    for key, update in store.pending(run_id):
+        by_file[str(update["file"])].append((key, update))
+    for file, updates in sorted(by_file.items()):
+        path = Path(file)
+        with store.lock(file):
+            try:
+                trajectory = TrajectoryFile.load(path)
+            except TrajectoryFileError as error:
+                summary.problems.append(f"not written (updates kept in the store): {error}")
+                continue
+            for _, update in updates:
+                trajectory.update_case(str(update["case"]), list(update["entries"]))  # type: ignore[call-overload]
+            if trajectory.save():
+                summary.files_written.append(str(path))
+        for key, _ in updates:
+            store.discard(key)
+
+
+def review_stale(case_files: set[Path], prune: bool, summary: Summary) -> None:
+    """Entries in the trajectories of ``case_files`` that their cases no longer use."""
+    for case_file in sorted(case_files):
+        path = trajectory_path(case_file)
+        if not path.exists():
+            continue
+        try:
+            cases = load_cases(case_file)
+            trajectory = TrajectoryFile.load(path)
+        except (CaseFileError, TrajectoryFileError):
+            continue  # already reported where it was met
+        defined = {case.item_name: {step_key(step) for step in case.steps} for case in cases}
+        stale = list(stale_entries(trajectory, defined))
+        summary.stale += [f"{path}: {case_id}: {entry['text']}" for case_id, entry in stale]
+        if prune and stale:
+            trajectory.prune(defined)
+            if trajectory.save():
+                summary.files_written.append(str(path))

@@ -1,0 +1,79 @@
+"""Step statistics: per item (attached to its report, so xdist ships them to the controller) and
+summed for the terminal summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .llm import Usage
+from .model import StepKind
+
+if TYPE_CHECKING:
+    from .runner import StepResult
+
+RESOLUTIONS = ("replayed", "direct", "planned", "re-planned", "judged")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def item_statistics(results: list[StepResult]) -> dict[str, Any]:
+    usage = Usage()
+    for result in results:
+        usage.add(result.usage)
+    review = [
+        f"{r.step.text} (drift: {r.drift.describe()})"
+        for r in results
+        if r.resolution == "re-planned" and r.step.kind is StepKind.ASSERTION and r.drift
+    ]
+    return {
+        "resolutions": dict(Counter(r.resolution for r in results)),
+        "usage": usage.as_dict(),
+        "review": review,
+    }
+
+
+@dataclass
+class Summary:
+    cases: int = 0
+    resolutions: Counter[str] = field(default_factory=Counter)
+    usage: Usage = field(default_factory=Usage)
+    review: list[str] = field(default_factory=list)
+    files_written: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+    def add(self, nodeid: str, statistics: dict[str, Any]) -> None:
+        self.cases += 1
+        self.resolutions.update(statistics.get("resolutions", {}))
+        self.usage.add(Usage(**statistics.get("usage", {})))
+        self.review.extend(f"{nodeid}: {line}" for line in statistics.get("review", []))
+
+    def lines(self, pruned: bool) -> list[str]:
+        if not self.cases and not self.problems and not self.stale:
+            return []
+        steps = sum(self.resolutions.values())
+        counts = ", ".join(
+            f"{self.resolutions[r]} {r}" + (" after drift" if r == "re-planned" else "")
+            for r in RESOLUTIONS
+            if self.resolutions[r]
+        )
+        u = self.usage
+        lines = [
+            f"{_plural(self.cases, 'case')}, {_plural(steps, 'step')}"
+            + (f": {counts}" if counts else ""),
+            f"model: {u.calls} calls, {u.prompt_tokens} prompt + {u.completion_tokens} completion "
+            f"tokens, {u.memo_hits} answers from the memo",
+            f"trajectory files written: {len(self.files_written)}"
+            + "".join(f"\n  {path}" for path in self.files_written),
+        ]
+        lines += [f"review re-planned assertion: {line}" for line in self.review]
+        if self.stale:
+            verb = "removed" if pruned else "stale (remove with --webagent-prune)"
+            lines.append(f"{len(self.stale)} trajectory entries {verb}:")
+            lines += [f"  {entry}" for entry in self.stale]
+        lines += self.problems
+        return lines

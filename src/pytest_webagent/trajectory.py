@@ -1,0 +1,137 @@
+"""Trajectory files: the recorded actions of each step, one JSON file per case file.
+
+``cases/login.yaml`` -> ``cases/__trajectories__/login.yaml.json``. The format is meant for review
+in pull requests: keys sorted, two-space indent, steps in case order, one entry per step, so
+re-planning one step changes only that entry. A file that cannot be read or fails its schema is
+reported by name and never overwritten.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema.exceptions import best_match
+
+from .errors import TrajectoryFileError
+from .model import Step
+from .schemas import trajectory_validator
+
+FORMAT_VERSION = 1
+TRAJECTORY_DIR = "__trajectories__"
+Entry = dict[str, Any]
+
+
+def trajectory_path(source: Path) -> Path:
+    """Where the trajectory of the cases in ``source`` (a case file or test module) lives."""
+    return source.parent / TRAJECTORY_DIR / f"{source.name}.json"
+
+
+def entry_key(entry: Entry) -> tuple[str, str, int]:
+    return entry["kind"], entry["text"], entry["occurrence"]
+
+
+def step_key(step: Step) -> tuple[str, str, int]:
+    return step.kind.value, step.template, step.occurrence
+
+
+@dataclass
+class TrajectoryFile:
+    path: Path
+    cases: dict[str, list[Entry]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> TrajectoryFile:
+        if not path.exists():
+            return cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise TrajectoryFileError(
+                f"{path}: unreadable trajectory file ({error}); fix it or delete it to re-record "
+                "(it is not overwritten)"
+            ) from None
+        invalid = best_match(trajectory_validator().iter_errors(data))
+        if invalid is not None:
+            where = "/".join(str(part) for part in invalid.absolute_path) or "(top level)"
+            raise TrajectoryFileError(
+                f"{path}: invalid trajectory file at {where}: {invalid.message}; fix it or delete "
+                "it to re-record (it is not overwritten)"
+            )
+        return cls(path, {name: case["steps"] for name, case in data["cases"].items()})
+
+    def lookup(self, case_id: str, step: Step) -> Entry | None:
+        wanted = step_key(step)
+        return next((e for e in self.cases.get(case_id, ()) if entry_key(e) == wanted), None)
+
+    def nearest(self, case_id: str, step: Step) -> str | None:
+        """Text of the recorded step most like ``step``, to explain a miss."""
+        texts = [entry["text"] for entry in self.cases.get(case_id, ())]
+        close = difflib.get_close_matches(step.template, texts, n=1, cutoff=0.5)
+        return close[0] if close else None
+
+    def update_case(self, case_id: str, entries: list[Entry]) -> None:
+        """Replace a case's entries by ``entries`` (case order), keeping stale ones after them."""
+        fresh = {entry_key(entry) for entry in entries}
+        stale = [e for e in self.cases.get(case_id, ()) if entry_key(e) not in fresh]
+        self.cases[case_id] = [*entries, *stale]
+
+    def prune(self, keep: dict[str, set[tuple[str, str, int]]]) -> int:
+        """Drop entries not in ``keep`` (case id -> step keys); returns how many were dropped."""
+        dropped = 0
+        for case_id in list(self.cases):
+            wanted = keep.get(case_id)
+            entries = self.cases[case_id]
+            kept = [e for e in entries if wanted is not None and entry_key(e) in wanted]
+            dropped += len(entries) - len(kept)
+            if kept:
+                self.cases[case_id] = kept
+            else:
+                del self.cases[case_id]
+        return dropped
+
+    def to_json(self) -> str:
+        data = {
+            "version": FORMAT_VERSION,
+            "cases": {name: {"steps": steps} for name, steps in self.cases.items()},
+        }
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def save(self) -> bool:
+        """Write atomically if the content changed; returns whether the file was written."""
+        text = self.to_json()
+        if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
+            return False
+        write_atomic(self.path, text)
+        return True
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Temporary file in the same directory, fsync, rename: readers see old or new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def stale_entries(
+    trajectory: TrajectoryFile, defined: dict[str, set[tuple[str, str, int]]]
+) -> Iterable[tuple[str, Entry]]:
+    """Entries of ``trajectory`` that no case in ``defined`` (case id -> step keys) uses."""
+    for case_id, entries in trajectory.cases.items():
+        for entry in entries:
+            if case_id not in defined or entry_key(entry) not in defined[case_id]:
+                yield case_id, entry
