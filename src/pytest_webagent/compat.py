@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.sync_api import Locator
 
 
@@ -12,3 +14,20 @@ def selector_of(locator: Locator) -> str:
     """
     selector: str = locator._impl_obj._selector
     return selector
+
+
+def add_step_parameter(step_uuid: Any, name: str, value: str) -> None:
+    """Add a parameter to a running Allure step.
+
+    allure-python only takes step parameters when a step starts; how a step was resolved is known
+    at its end. Its listener keeps the step result by uuid, so it is found and extended there.
+    """
+    from allure_commons import plugin_manager
+    from allure_commons.model2 import Parameter
+
+    for plugin in plugin_manager.get_plugins():
+        reporter = getattr(plugin, "allure_logger", None)
+        step = reporter.get_item(step_uuid) if reporter is not None else None
+        if step is not None:
+            step.parameters.append(Parameter(name=name, value=value))
+            return

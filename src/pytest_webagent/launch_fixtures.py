@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from . import browser
+from .errors import BrowserNotFoundError
 from .session import WebagentSession
 
 
@@ -20,9 +21,12 @@ def browser_type_launch_args(
     browser_type: Any,
     webagent_session: WebagentSession,
 ) -> dict[str, Any]:
-    return browser.merged_launch_args(
-        browser_type_launch_args,
-        browser_type.name,
-        browser_type.executable_path,
-        webagent_session.settings.browser_executable,
-    )
+    try:
+        return browser.merged_launch_args(
+            browser_type_launch_args,
+            browser_type.name,
+            browser_type.executable_path,
+            webagent_session.settings.browser_executable,
+        )
+    except BrowserNotFoundError as error:
+        pytest.fail(f"BrowserNotFoundError: {error}", pytrace=False)

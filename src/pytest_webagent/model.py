@@ -27,11 +27,6 @@ class Step:
     timeout: float | None = None  # seconds
     optional: bool = False
 
-    @property
-    def key(self) -> str:
-        """Stable identity within a case: inserting or rewording another step leaves it alone."""
-        return f"{self.kind.value}:{self.template}#{self.occurrence}"
-
 
 @dataclass(frozen=True)
 class MarkSpec:

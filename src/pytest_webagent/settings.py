@@ -19,7 +19,10 @@ from .errors import ConfigurationError
 
 
 def _positive_seconds(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("must be a number of seconds") from None
     if not 0 < value <= 3600:
         raise ValueError("must be a number of seconds between 0 and 3600")
     return value
@@ -39,9 +42,18 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+def _path(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must be a directory path")
+    return text.strip()
+
+
 def _count(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        value = int(text)
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueError(f"must be a whole number from {low} to {high}") from None
         if not low <= value <= high:
             raise ValueError(f"must be a whole number from {low} to {high}")
         return value
@@ -159,11 +171,12 @@ OPTIONS: tuple[OptionSpec, ...] = (
         default=".webagent-cache",
         cli="--webagent-cache-dir",
         env="WEBAGENT_CACHE_DIR",
+        parse=_path,
         metavar="DIR",
     ),
     OptionSpec(
         "webagent_step_timeout",
-        "Seconds a step may take to find its target and act or check (a step's own `timeout` "
+        "Seconds each wait, action and check of a step may take (a step's own `timeout` "
         "overrides it).",
         default="10",
         cli="--webagent-step-timeout",
@@ -183,8 +196,8 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         "webagent_browser_executable",
-        "Path of the Chromium executable to launch when Playwright's own browser is not installed "
-        "(default: found automatically).",
+        "Path of the Chromium or Chrome executable to launch (default: Playwright's own "
+        "Chromium, else one found on the system).",
         cli="--webagent-browser-executable",
         env="WEBAGENT_BROWSER_EXECUTABLE",
         metavar="PATH",
@@ -243,7 +256,8 @@ def register(parser: pytest.Parser) -> None:
     parser.addini("webagent", "Collect YAML case files without --webagent.", type="bool")
     parser.addini("webagent_ignore", IGNORE_HELP, type="linelist")
     for spec in OPTIONS:
-        parser.addini(spec.ini, f"{spec.help} Default: {spec.default or 'none'}.")
+        default = "" if "Default" in spec.help else f" Default: {spec.default or 'none'}."
+        parser.addini(spec.ini, spec.help + default)
         if spec.cli:
             group.addoption(spec.cli, dest=spec.dest, metavar=spec.metavar, help=spec.help)
 
@@ -259,12 +273,16 @@ def resolve(config: pytest.Config, environ: dict[str, str] | None = None) -> Set
     for spec in OPTIONS:
         raw, source = _lookup(config, spec, env)
         try:
-            values[spec.ini] = spec.parse(raw) if raw != "" else raw
+            values[spec.ini] = spec.parse(raw) if raw != "" or spec.default else raw
         except ValueError as error:
             raise ConfigurationError(f"{spec.ini} = {raw!r} (from {source}): {error}") from None
         sources[spec.ini] = source
     if sources["webagent_mode"] == "default" and running_in_ci(env):
-        values["webagent_mode"], sources["webagent_mode"] = "replay", "default in CI (CI=true)"
+        ci_value = env.get("CI", "")
+        values["webagent_mode"], sources["webagent_mode"] = (
+            "replay",
+            f"default in CI (CI={ci_value})",
+        )
     if values["webagent_cache_dir"] and not Path(values["webagent_cache_dir"]).is_absolute():
         values["webagent_cache_dir"] = str(config.rootpath / values["webagent_cache_dir"])
     return Settings(values, sources, tuple(config.getini("webagent_ignore")))
@@ -272,6 +290,8 @@ def resolve(config: pytest.Config, environ: dict[str, str] | None = None) -> Set
 
 def _lookup(config: pytest.Config, spec: OptionSpec, env: Any) -> tuple[str, str]:
     if spec.cli and config.getoption(spec.dest, None) is not None:
+        # An empty value on the command line is a mistake, not "use the default": it is parsed
+        # (and rejected) like any other, except for options whose empty value means "none".
         return str(config.getoption(spec.dest)), f"command line {spec.cli}"
     ini_value = config.getini(spec.ini)
     if ini_value not in ("", None):
