@@ -6,6 +6,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+# pytester's in-process runs restore sys.modules afterwards, dropping modules first imported inside
+# them. httpx caches the exception classes of the httpcore it first saw, so an httpcore re-imported
+# by a later inner run raises timeouts httpx no longer recognises (a raw ReadTimeout instead of
+# openai's error). Importing the model client's stack here keeps one copy for every run.
+import httpcore2  # noqa: F401
+import openai  # noqa: F401
 import pytest
 
 from tests.support.project import PLUGIN_ENVIRONMENT, WebagentProject

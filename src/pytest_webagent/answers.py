@@ -9,8 +9,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import relevance
 
 from .model import StepKind
 from .schemas import planner_answer_validator
@@ -19,7 +20,9 @@ CHECK_TYPES = frozenset(
     {"expect_visible", "expect_hidden", "expect_text", "expect_value", "expect_url",
      "expect_title", "expect_count", "wait_for"}
 )  # fmt: skip
-_REF = re.compile(r"\[ref=([a-z]*\d+)\]")
+# Playwright prints e12 on the first document and f<N>e12 after the page has navigated N times.
+_REF = re.compile(r"\[ref=([a-z0-9]+)\]")
+MAX_PROBLEMS = 4  # enough to fix a wrong shape in one go, short enough to stay readable
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
@@ -39,33 +42,62 @@ def refs_in(snapshot: str) -> set[str]:
     return set(_REF.findall(snapshot))
 
 
+_NOT_JSON = object()  # json.loads can return None, so failure needs its own marker
+
+
+def _loads(candidate: str) -> Any:
+    try:
+        return json.loads(candidate)
+    except ValueError:  # json.JSONDecodeError is a ValueError
+        return _NOT_JSON
+
+
 def extract_json(text: str) -> Any:
-    """The JSON object in ``text``: the whole text, a fenced block, or the outermost braces."""
+    """The JSON object in ``text``: the whole text, a fenced block, or the outermost braces.
+
+    Models that ignore the requested format wrap the object in prose or a code fence; an object
+    is preferred over other JSON (a prose answer may quote a list or a number first).
+    """
+    if not text.strip():
+        raise InvalidAnswer("the answer is empty; answer with one JSON object")
     candidates = [text.strip(), *_FENCE.findall(text)]
     start, end = text.find("{"), text.rfind("}")
     if 0 <= start < end:
         candidates.append(text[start : end + 1])
-    for candidate in candidates:
-        try:
-            return json.loads(candidate)
-        except (json.JSONDecodeError, ValueError):
-            continue
-    preview = " ".join(text.split())[:120] or "(empty)"
+    parsed = [value for value in map(_loads, candidates) if value is not _NOT_JSON]
+    objects = [value for value in parsed if isinstance(value, dict)]
+    if objects or parsed:
+        return (objects or parsed)[0]
+    preview = " ".join(text.split())[:120]
     raise InvalidAnswer(f"the answer is not a JSON object: {preview!r}")
 
 
-def parse_answer(text: str, kind: StepKind, snapshot: str, first_round: bool) -> Answer:
+def parse_answer(
+    text: str, kind: StepKind, snapshot: str, first_round: bool, page_url: str = ""
+) -> Answer:
     data = extract_json(text)
     if not isinstance(data, dict):
         raise InvalidAnswer(f"the answer must be a JSON object, not {type(data).__name__}")
-    error = best_match(planner_answer_validator().iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "the answer"
-        raise InvalidAnswer(f"{where}: {error.message}")
+    problems = _schema_problems(data)
+    if problems:
+        raise InvalidAnswer(problems)
     answer = Answer(data["status"], data["reason"], data.get("actions", []), data.get("verdict"))
     _check_for_kind(answer, kind, first_round)
     _check_refs(answer, snapshot)
+    _check_navigation(answer, page_url)
     return answer
+
+
+def _schema_problems(data: dict[str, Any]) -> str:
+    """Every schema violation (a few at most), most relevant first: the model fixes all at once."""
+    errors = sorted(planner_answer_validator().iter_errors(data), key=relevance, reverse=True)
+    lines: list[str] = []
+    for error in errors:
+        where = "/".join(str(part) for part in error.absolute_path) or "the answer"
+        line = f"{where}: {error.message}"
+        if line not in lines:
+            lines.append(line)
+    return "; ".join(lines[:MAX_PROBLEMS])
 
 
 def _check_for_kind(answer: Answer, kind: StepKind, first_round: bool) -> None:
@@ -96,3 +128,24 @@ def _check_refs(answer: Answer, snapshot: str) -> None:
                 f"actions/{index}: ref {ref!r} is not in the latest snapshot; use a ref shown "
                 "there, or answer no_match"
             )
+
+
+def _check_navigation(answer: Answer, page_url: str) -> None:
+    """Page content can try to steer the model to another site: navigation stays on the origin
+    of the page under test (links the page itself offers can still be clicked)."""
+    here = _origin(page_url)
+    if here is None:
+        return  # no page yet (about:blank): nothing to stay on
+    for index, action in enumerate(answer.actions):
+        if action["type"] == "navigate" and _origin(urljoin(page_url, action["url"])) != here:
+            raise InvalidAnswer(
+                f"actions/{index}: {action['url']!r} is on another site; navigate only within "
+                f"{here}, or answer no_match"
+            )
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()

@@ -6,6 +6,7 @@ Only the launch arguments are touched, and only by merging into pytest-playwrigh
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -45,9 +46,10 @@ def merged_launch_args(
     if browser_name != "chromium" or "channel" in upstream or "executable_path" in upstream:
         return upstream
     if configured is not None:
-        if not configured.is_file():
+        problem = _not_executable(configured)
+        if problem:
             raise BrowserNotFoundError(
-                f"webagent_browser_executable points at {configured}, which does not exist; "
+                f"webagent_browser_executable points at {configured}, which {problem}; "
                 + INSTALL_HELP
             )
         return _with_executable(upstream, configured)
@@ -60,6 +62,17 @@ def merged_launch_args(
             f"{', '.join(SYSTEM_CHROMIUM_NAMES)} is on PATH; " + INSTALL_HELP
         )
     return _with_executable(upstream, system)
+
+
+def _not_executable(path: Path) -> str:
+    """Why ``path`` cannot be launched ("" when it can): said now, not as a launch failure later."""
+    if not path.exists():
+        return "does not exist"
+    if not path.is_file():
+        return "is not a file"
+    if not os.access(path, os.X_OK):
+        return "is not executable"
+    return ""
 
 
 def _with_executable(upstream: dict[str, Any], executable: Path) -> dict[str, Any]:

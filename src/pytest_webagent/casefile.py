@@ -11,7 +11,8 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from .errors import CaseFileError
-from .model import Case, MarkSpec, Step, StepKind
+from .model import Case, Link, MarkSpec, Step, StepKind
+from .phrases import is_assertion
 from .schemas import case_validator
 from .templating import TemplateError, check_syntax, render
 from .yamlsource import KeyPath, YamlDocument, format_key_path, load_yaml
@@ -61,30 +62,37 @@ def _validate(document: YamlDocument) -> None:
 def _most_specific(error: ValidationError) -> ValidationError:
     """Descend a ``oneOf`` into the branch the author evidently meant.
 
-    ``best_match`` stops at a ``oneOf`` whose branches fail equally; a person wrote a mapping with
-    ``cases:`` or ``expect:`` and wants the error inside that branch, not "matches no branch".
+    ``best_match`` stops at a ``oneOf`` whose branches fail equally; a person who wrote a case
+    without ``name``, or a step with ``do: 5``, wants the error inside that branch, not "matches
+    no branch". The meant branch is the one with the fewest complaints about the mapping itself.
     """
     while error.validator == "oneOf" and error.context:
         branches: dict[Any, list[ValidationError]] = {}
         for sub in error.context:
             branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-        meant = [subs for subs in branches.values() if _branch_fits(subs, error.instance)]
-        if len(meant) != 1:
+        misfits = {key: _misfit(subs) for key, subs in branches.items()}
+        fitting = sorted(score for score in misfits.values() if score is not None)
+        if not fitting or (len(fitting) > 1 and fitting[0] == fitting[1]):
             return error
-        error = best_match(meant[0]) or error
+        meant = next(key for key, score in misfits.items() if score == fitting[0])
+        error = best_match(branches[meant]) or error
     return error
 
 
-def _branch_fits(errors: list[ValidationError], instance: Any) -> bool:
-    """A branch fits when the instance has its type and all the keys it requires."""
-    for sub in errors:
-        if not sub.relative_path and sub.validator in ("type", "required", "const", "enum"):
-            return False
-    return True
+def _misfit(errors: list[ValidationError]) -> int | None:
+    """How badly the instance itself misses a branch: None for the wrong type, else the number of
+    missing or unexpected keys (errors deeper inside are the author's to fix, not a misfit)."""
+    top = [sub for sub in errors if not sub.relative_path]
+    if any(sub.validator in ("type", "const", "enum") for sub in top):
+        return None
+    return len([sub for sub in top if sub.validator in ("required", "additionalProperties")])
 
 
 def _error_key_path(error: ValidationError) -> KeyPath:
     key_path: KeyPath = tuple(error.absolute_path)
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+        # A badly named key: point at that key's line, not at the mapping's.
+        return (*key_path, error.instance)
     if error.validator == "additionalProperties":
         # Point at the offending key itself rather than at the mapping holding it.
         unexpected = re.findall(r"'([^']+)'", error.message)
@@ -103,13 +111,34 @@ def _describe(error: ValidationError) -> str:
         forms = [branch["required"][0] for branch in branches if "required" in branch]
         if forms and not any("$ref" in branch for branch in branches):
             got = ", ".join(map(str, error.instance)) or "none"
-            return f"a mapping here needs one of the keys {', '.join(forms)} (got: {got})"
+            return f"a mapping here needs exactly one of the keys {', '.join(forms)} (got: {got})"
     if error.validator == "oneOf":
         description = schema.get("description")
         if isinstance(description, str):
             return f"{_short(error.instance)} is not valid here: expected {description}"
-    if error.validator == "pattern" and "name" in error.absolute_path:
-        return f"{error.instance!r}: names may not contain brackets, colons, slashes or newlines"
+    if error.validator == "pattern":
+        return _pattern_problem(error)
+    if error.validator == "not" and "tags" in error.absolute_path:
+        return (
+            f"{error.instance!r} is one of pytest's own marks; put it under `marks:`, not `tags:`"
+        )
+    return error.message
+
+
+IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+def _pattern_problem(error: ValidationError) -> str:
+    """Say in words what a regular expression of the schema wants."""
+    last = error.absolute_path[-1] if error.absolute_path else ""
+    if last in ("name", "id"):
+        what = "names" if last == "name" else "parametrize ids"
+        return (
+            f"{error.instance!r}: {what} may not be blank or contain brackets, colons, slashes or "
+            "newlines (they would break the pytest node id)"
+        )
+    if error.validator_value == IDENTIFIER_PATTERN:
+        return f"{error.instance!r} is not an identifier (letters, digits and _, not a digit first)"
     return error.message
 
 
@@ -134,6 +163,8 @@ def _expand(document: YamlDocument, raw: dict[str, Any], case_path: KeyPath) -> 
             tags=tuple(raw.get("tags", ())),
             marks=tuple(_mark(spec) for spec in raw.get("marks", ())),
             usefixtures=tuple(raw.get("usefixtures", ())),
+            labels=_labels(raw),
+            links=tuple(_link(spec) for spec in raw.get("links", ())),
             params=row,
             steps=tuple(_steps(document, raw["steps"], values, (*case_path, "steps"))),
         )
@@ -223,7 +254,8 @@ def _steps(
         if kind is StepKind.ASSERTION and step_path in document.quoted and '"' not in template:
             # `expect: "Welcome, Alice"`: YAML ate the quotes the author meant as "this text".
             template = f'"{template}"'
-        if kind is StepKind.ACTION and template.lower().startswith("expect "):
+        if kind is StepKind.ACTION and is_assertion(template):
+            # `- Verify that "X" is visible` is a check however it is written: never healed.
             kind = StepKind.ASSERTION
         text = _render(document, template, values, step_path)
         yield Step(
@@ -246,3 +278,21 @@ def _render(document: YamlDocument, text: str, values: dict[str, Any], key_path:
         raise CaseFileError(
             document.location(key_path), str(exc), format_key_path(key_path)
         ) from None
+
+
+LABEL_KEYS = ("feature", "story", "epic", "severity", "owner")
+
+
+def _labels(raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    labels: dict[str, tuple[str, ...]] = {}
+    for key in LABEL_KEYS:
+        value = raw.get(key)
+        if value is not None:
+            labels[key] = (value,) if isinstance(value, str) else tuple(value)
+    return labels
+
+
+def _link(spec: str | dict[str, str]) -> Link:
+    if isinstance(spec, str):
+        return Link(spec)
+    return Link(spec["url"], spec.get("name", ""), spec.get("type", "link"))

@@ -15,7 +15,7 @@ import pytest
 from _pytest._code.code import TerminalRepr
 
 from .casefile import load_cases
-from .errors import CaseFileError, StepFailed
+from .errors import CaseFileError, StepFailed, WebagentError
 from .model import Case
 from .session import SESSION_KEY
 from .trajectory import TRAJECTORY_DIR
@@ -65,8 +65,18 @@ class CaseItem(pytest.Function):
         # Our failures already say file, line, step and why; a traceback into generated code
         # would only hide that.
         if isinstance(excinfo.value, StepFailed):
-            return str(excinfo.value)
+            return self._step_report(excinfo.value)
+        if isinstance(excinfo.value, WebagentError) and not self.config.getoption("fulltrace"):
+            return f"{type(excinfo.value).__name__}: {excinfo.value}"
         return super().repr_failure(excinfo)
+
+    def _step_report(self, failure: StepFailed) -> str:
+        report = str(failure)
+        cause = failure.__cause__
+        if cause is not None and (self.config.get_verbosity() > 1 or self.config.option.fulltrace):
+            # -vv: what Playwright said in full, call log included.
+            report += f"\n\ncaused by {type(cause).__name__}:\n{str(cause).rstrip()}"
+        return report
 
 
 def _register_tags(config: pytest.Config, case: Case) -> None:

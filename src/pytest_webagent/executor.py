@@ -35,6 +35,20 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+# What Playwright last waited for, from its call log: "Timeout exceeded" alone does not say that
+# the button was disabled or covered.
+_WAITED_FOR = re.compile(
+    r"^\s*-\s+(element is not \w+|element is outside of the viewport|.* intercepts pointer events)"
+    r"\s*$",
+    re.MULTILINE,
+)
+
+
+def _reason(error: BaseException) -> str:
+    found = _WAITED_FOR.findall(str(error))
+    return f"{_first_line(error)} ({found[-1]})" if found else _first_line(error)
+
+
 class Executor:
     def __init__(self, page: Page, resolve_value: ValueResolver = lambda value: value) -> None:
         self.page = page
@@ -53,7 +67,7 @@ class Executor:
         except AssertionError as error:
             raise CheckFailed(f"{self._expectation(action)}: {_first_line(error)}") from error
         except PlaywrightError as error:
-            raise ActionFailed(f"{describe_action(action)} failed: {_first_line(error)}") from error
+            raise ActionFailed(f"{describe_action(action)} failed: {_reason(error)}") from error
 
     def _act(self, action: Action, timeout: float) -> None:
         kind = action["type"]

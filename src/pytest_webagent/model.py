@@ -36,6 +36,13 @@ class MarkSpec:
 
 
 @dataclass(frozen=True)
+class Link:
+    url: str
+    name: str = ""
+    kind: str = "link"  # issue | tms | link (Allure's link types)
+
+
+@dataclass(frozen=True)
 class Case:
     """One collected test case (one parametrize row)."""
 
@@ -49,6 +56,8 @@ class Case:
     marks: tuple[MarkSpec, ...] = ()
     usefixtures: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Allure: feature, owner…
+    links: tuple[Link, ...] = ()
 
     @property
     def item_name(self) -> str:

@@ -2,23 +2,26 @@
 
 Each answer is validated (schema, refs, step kind) and, when invalid, sent back with the error,
 a bounded number of times. Each action is grounded and executed before the next observation, so
-the model always sees the page its previous actions produced.
+the model always sees the page its previous actions produced. Every way out is bounded: answers
+by ``webagent_answer_retries``, actions by ``webagent_max_actions``, HTTP by the client's retries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from .answers import Answer, InvalidAnswer, parse_answer
 from .errors import ModelError, StepFailed, TargetNotFound
 from .executor import Action, describe_action
-from .grounding import ground
+from .grounding import ground_all
 from .llm import ModelClient, Usage
 from .model import StepKind
-from .prompt import Observation, correction_message, messages_for
+from .prompt import Message, Observation, correction_message, messages_for
 from .pruning import prune_snapshot
 
 Execute = Callable[[Action], None]
@@ -26,6 +29,10 @@ Execute = Callable[[Action], None]
 
 class JudgedFalse(StepFailed):
     headline = "judged false"
+
+
+class TooManyActions(StepFailed):
+    headline = "step not finished"
 
 
 @dataclass
@@ -58,8 +65,12 @@ class Planner:
     def name(self) -> str:
         return f"model:{self.client.model}"
 
-    def plan(self, page: Page, request: StepRequest, execute: Execute) -> PlanResult:
-        result = PlanResult()
+    def plan(
+        self, page: Page, request: StepRequest, execute: Execute, usage: Usage | None = None
+    ) -> PlanResult:
+        """Plan and execute ``request``; ``usage`` (when given) is filled even if the step fails,
+        so the caller can account for the requests of failing steps too."""
+        result = PlanResult(usage=usage if usage is not None else Usage())
         history = list(request.history)
         while True:
             observation = self._observe(page, request.text, request.timeout_ms)
@@ -71,30 +82,49 @@ class Planner:
                     f"the model found nothing on the page for this step: {answer.reason}"
                 )
             if request.kind is StepKind.JUDGE:
-                result.verdict, result.reason = answer.verdict, answer.reason
-                if answer.verdict != "pass":
-                    raise JudgedFalse(
-                        f"the model judged the statement false: {answer.reason}",
-                        hints=["note: judge steps are not deterministic"],
-                    )
-                return result
+                return self._verdict(answer, result)
+            self._check_budget(len(result.actions) + len(grounded), answer)
             for action in grounded:
-                if len(result.actions) >= self.max_actions:
-                    raise StepFailed(
-                        f"the model did not finish the step within {self.max_actions} actions "
-                        "(webagent_max_actions)"
-                    )
                 execute(action)
                 result.actions.append(action)
                 history.append(f"this step: {describe_action(action)}")
             if answer.status == "done":
                 result.reason = answer.reason
                 return result
+            # "continue" with the budget spent: another question could only be wasted.
+            self._check_budget(len(result.actions) + 1, answer)
+
+    def _verdict(self, answer: Answer, result: PlanResult) -> PlanResult:
+        result.verdict, result.reason = answer.verdict, answer.reason
+        if answer.verdict != "pass":
+            raise JudgedFalse(
+                f"the model judged the statement false: {answer.reason}",
+                hints=[f"judged by {self.client.where}; judge steps are not deterministic"],
+            )
+        return result
+
+    def _check_budget(self, wanted: int, answer: Answer) -> None:
+        if wanted > self.max_actions:
+            raise TooManyActions(
+                f"{self.client.where} did not finish the step within {self.max_actions} actions "
+                f"(webagent_max_actions); its last answer was {answer.status!r}: {answer.reason}",
+                hints=["hint: split the step into smaller ones, or raise webagent_max_actions"],
+            )
 
     def _observe(self, page: Page, step_text: str, timeout_ms: float) -> Observation:
-        snapshot = page.aria_snapshot(mode="ai", timeout=timeout_ms)
+        # An action may have started a navigation: observe the page it leads to, not the one it
+        # leaves (deferred scripts have run by DOMContentLoaded). If the page never gets there,
+        # the snapshot below fails with its own, clearer error.
+        with suppress(PlaywrightError):
+            page.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
+        try:
+            snapshot = page.aria_snapshot(mode="ai", timeout=timeout_ms)
+            title = page.title()
+        except PlaywrightError as error:
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise StepFailed(f"could not read the page to plan this step: {first_line}") from error
         pruned = prune_snapshot(snapshot, step_text, self.snapshot_tokens)
-        return Observation(page.url, page.title(), pruned.text)
+        return Observation(page.url, title, pruned.text)
 
     def _ask(
         self,
@@ -107,17 +137,22 @@ class Planner:
         first_round: bool,
     ) -> tuple[Answer, list[Action]]:
         """A valid answer and its grounded actions; invalid answers are sent back, bounded."""
-        messages = messages_for(request.goal, request.text, request.kind, history, observation)
+        question = messages_for(request.goal, request.text, request.kind, history, observation)
+        # A judge's verdict is asked for at every run: that is what the step kind promises.
+        use_memo = request.kind is not StepKind.JUDGE
+        messages: list[Message] = question
         for attempt in range(self.answer_retries + 1):
-            text = self.client.complete(messages, result.usage)
+            text = self.client.complete(messages, result.usage, memo=use_memo)
             try:
-                answer = parse_answer(text, request.kind, observation.snapshot, first_round)
-                grounded = [ground(page, planned, request.timeout_ms) for planned in answer.actions]
+                answer = parse_answer(
+                    text, request.kind, observation.snapshot, first_round, observation.url
+                )
+                grounded = ground_all(page, answer.actions, request.timeout_ms)
             except InvalidAnswer as error:
                 if attempt == self.answer_retries:
                     raise ModelError(
-                        f"model {self.client.model!r} gave no usable answer after "
-                        f"{attempt + 1} attempts; last problem: {error}"
+                        f"{self.client.where} gave no usable answer in {attempt + 1} attempts "
+                        f"(webagent_answer_retries={self.answer_retries}); last problem: {error}"
                     ) from None
                 messages = [
                     *messages,
@@ -125,6 +160,9 @@ class Planner:
                     correction_message(str(error)),
                 ]
                 continue
-            self.client.remember(messages, text)
+            if use_memo and answer.status != "no_match":
+                # Keyed by the question, not the corrections: the same page next time is free.
+                # A failure is not kept: the next run should get a fresh chance.
+                self.client.remember(question, text)
             return answer, grounded
         raise AssertionError("unreachable")  # the loop returns or raises

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from . import launch_fixtures, recording, settings
-from .collection import CaseFile, CaseItem, is_case_file
+from .collection import CASE_SUFFIXES, CaseFile, CaseItem, is_case_file
 from .errors import ConfigurationError
 from .session import SESSION_KEY, WebagentSession
 
@@ -23,6 +23,11 @@ def pytest_configure(config: pytest.Config) -> None:
         resolved = settings.resolve(config)
     except ConfigurationError as error:
         raise pytest.UsageError(str(error)) from None
+    if settings.collecting_cases(config) and not config.pluginmanager.has_plugin("playwright"):
+        raise pytest.UsageError(
+            "pytest-webagent runs cases with pytest-playwright (it provides the `page` fixture), "
+            "which is disabled here: remove `-p no:playwright`"
+        )
     webagent = config.stash[SESSION_KEY] = WebagentSession(config, resolved)
     config.pluginmanager.register(ReportHooks(webagent), "webagent-reports")
     if config.pluginmanager.has_plugin("playwright"):
@@ -45,6 +50,15 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile |
         return None
     case_file: CaseFile = CaseFile.from_parent(parent, path=file_path)
     return case_file
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    # A broken case file is reported as a collection error but must not stop the other case
+    # files from running; errors in Python modules keep pytest's usual interruption.
+    errors = session.config.stash[SESSION_KEY].case_file_errors
+    if errors and session.testsfailed == errors and not session.shouldfail:
+        session.config.option.continue_on_collection_errors = True
 
 
 @pytest.hookimpl(wrapper=True)
@@ -95,6 +109,11 @@ class ReportHooks:
 
     def __init__(self, session: WebagentSession) -> None:
         self.session = session
+
+    @pytest.hookimpl
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed and report.nodeid.endswith(CASE_SUFFIXES):
+            self.session.case_file_errors += 1
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -15,7 +15,15 @@ from .casefile import load_cases
 from .errors import CaseFileError, TrajectoryFileError
 from .store import WorkingStore
 from .summary import Summary
-from .trajectory import TrajectoryFile, stale_entries, step_key, trajectory_path
+from .trajectory import (
+    TrajectoryFile,
+    entry_key,
+    stale_entries,
+    step_key,
+    trajectory_path,
+)
+
+StepKey = tuple[str, str, int]
 
 
 def merge_pending(store: WorkingStore, run_id: str, summary: Summary) -> None:
@@ -39,8 +47,15 @@ def merge_pending(store: WorkingStore, run_id: str, summary: Summary) -> None:
 
 
 def review_stale(case_files: set[Path], prune: bool, summary: Summary) -> None:
-    """Entries in the trajectories of ``case_files`` that their cases no longer use."""
-    for case_file in sorted(case_files):
+    """Entries in the trajectories of the case files that ran which no case that ran uses.
+
+    Judged only over the cases that ran (``summary.ran``): a case deselected with ``-k`` keeps its
+    entries, even outdated ones, and ``--webagent-prune -k X`` touches nothing but X's. Entries of
+    a case id the file no longer defines are judged only when every case of the file ran.
+    ``case_files`` (report paths, relative to the rootdir, wrong when pytest runs from another
+    directory) is superseded by the absolute paths ``summary.ran`` carries.
+    """
+    for case_file, ran in sorted(summary.ran.items()):
         path = trajectory_path(case_file)
         if not path.exists():
             continue
@@ -50,9 +65,32 @@ def review_stale(case_files: set[Path], prune: bool, summary: Summary) -> None:
         except (CaseFileError, TrajectoryFileError):
             continue  # already reported where it was met
         defined = {case.item_name: {step_key(step) for step in case.steps} for case in cases}
-        stale = list(stale_entries(trajectory, defined))
+        judged = _judged_cases(trajectory, defined, ran)
+        stale = [
+            (case, entry) for case, entry in stale_entries(trajectory, defined) if case in judged
+        ]
         summary.stale += [f"{path}: {case_id}: {entry['text']}" for case_id, entry in stale]
         if prune and stale:
-            trajectory.prune(defined)
+            trajectory.prune(_kept(trajectory, defined, judged))
             if trajectory.save():
                 summary.files_written.append(str(path))
+
+
+def _judged_cases(
+    trajectory: TrajectoryFile, defined: dict[str, set[StepKey]], ran: set[str]
+) -> set[str]:
+    if set(defined) <= ran:  # the whole file ran: cases it no longer defines are stale too
+        return ran | (set(trajectory.cases) - set(defined))
+    return ran
+
+
+def _kept(
+    trajectory: TrajectoryFile, defined: dict[str, set[StepKey]], judged: set[str]
+) -> dict[str, set[StepKey]]:
+    """Step keys to keep per case: what judged cases use, everything of the others."""
+    return {
+        case_id: defined.get(case_id, set())
+        if case_id in judged
+        else {entry_key(entry) for entry in entries}
+        for case_id, entries in trajectory.cases.items()
+    }

@@ -7,12 +7,14 @@ model) when the mode allows, and recorded. Checks are never healed: a failing ch
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
 from urllib.parse import urlparse
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from . import direct
@@ -23,7 +25,7 @@ from .llm import Usage
 from .model import Case, Step, StepKind
 from .planner import Planner, StepRequest
 from .settings import Settings
-from .trajectory import Entry, TrajectoryFile
+from .trajectory import Entry, TrajectoryFile, concrete, step_values, with_placeholders
 
 
 class OptionalStepWarning(UserWarning):
@@ -71,6 +73,10 @@ class CaseRunner:
         self.run_context = run
         self.executor = Executor(page)
         self.results: list[StepResult] = []
+        # Placeholders belong to the case, so one table serves every step's recorded actions.
+        self.values: dict[str, str] = {}
+        for step in case.steps:
+            self.values.update(step_values(step))
 
     @property
     def mode(self) -> str:
@@ -135,12 +141,24 @@ class CaseRunner:
     def _replay(self, entry: Entry, timeout: float) -> tuple[Drift | None, list[Action]]:
         done: list[Action] = []
         for action in entry["actions"]:
+            self._settle(timeout)
             drift = verify(self.page, action, timeout)
             if drift is not None:
                 return drift, done
-            self.executor.run(action, timeout)
+            self.executor.run(concrete(action, self.values), timeout)
             done.append(action)
         return None, done
+
+    def _settle(self, timeout: float) -> None:
+        """Let a page that the previous action opened run its deferred scripts first.
+
+        Replay is faster than the recording was: typing into a form whose submit handler is not
+        attached yet (Enter then reloads the page) is a race the recording never ran into.
+        Free when the page is loaded: Playwright answers from the load states it already knows.
+        """
+        # Still loading after the timeout: the identity check that follows waits for its element.
+        with contextlib.suppress(PlaywrightError):
+            self.page.wait_for_load_state("domcontentloaded", timeout=timeout)
 
     def _resolve(
         self, step: Step, timeout: float, drift: Drift | None, done: list[Action]
@@ -160,7 +178,8 @@ class CaseRunner:
                 self._request(step, timeout, done),
                 lambda action: self.executor.run(action, timeout),
             )
-            actions, resolved_by, usage = [*done, *result.actions], planner.name, result.usage
+            actions, resolved_by, usage = result.actions, planner.name, result.usage
+        actions = [*done, *with_placeholders(actions, step, self.values)]
         resolution = "re-planned" if drift else ("direct" if intent else "planned")
         entry: Entry = {
             "kind": step.kind.value,
@@ -171,7 +190,18 @@ class CaseRunner:
             "resolved_by": resolved_by,
             "resolved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
-        return StepResult(step, resolution, actions, entry, drift, usage)
+        return StepResult(
+            step, resolution, actions, self._unless_unchanged(step, entry), drift, usage
+        )
+
+    def _unless_unchanged(self, step: Step, entry: Entry) -> Entry:
+        """The recorded entry when re-resolving gave the same actions: a refresh of an unchanged
+        page must not rewrite every entry just for a new ``resolved_at``."""
+        recorded = self.run_context.trajectory.lookup(self.run_context.case_id, step)
+        same = ("actions", "url_path", "resolved_by")
+        if recorded is not None and all(recorded.get(k) == entry.get(k) for k in same):
+            return recorded
+        return entry
 
     def _judge(self, step: Step, timeout: float) -> StepResult:
         if self.mode == "replay":

@@ -18,7 +18,7 @@ from .llm import ModelClient
 from .model import Case
 from .planner import Planner
 from .runner import CaseRunner, RunContext
-from .settings import Settings
+from .settings import Settings, collecting_cases
 from .store import WorkingStore
 from .summary import Summary, item_statistics
 from .trajectory import TrajectoryFile, trajectory_path
@@ -36,8 +36,13 @@ class WebagentSession:
         self.store = WorkingStore(settings.cache_dir)
         self.summary = Summary()
         self.case_files: set[Path] = set()  # case files of the cases that ran (for stale review)
+        self.case_file_errors = 0  # collection errors of case files (they do not stop the run)
         self._trajectories: dict[Path, TrajectoryFile] = {}
         self._planner: Planner | None = None
+        if not self.is_worker and collecting_cases(config):
+            # Open (and if need be repair) the store before any xdist worker starts: a damaged
+            # store is then moved aside once, by the process that reports it in the summary.
+            self.store.open()
 
     def trajectory_for(self, source: Path) -> TrajectoryFile:
         path = trajectory_path(source)
@@ -80,18 +85,16 @@ class WebagentSession:
         runner = item.stash.get(RUNNER_KEY, None)
         if runner is None:
             return
-        report.webagent = item_statistics(runner.results)  # type: ignore[attr-defined]
+        context = runner.run_context
+        report.webagent = item_statistics(  # type: ignore[attr-defined]
+            runner.results, runner.case.location.path, context.case_id
+        )
         if report.passed:
             entries = runner.entries()
-            path = runner.run_context.trajectory.path
-            if (
-                entries
-                and entries
-                != runner.run_context.trajectory.cases.get(runner.run_context.case_id, [])[
-                    : len(entries)
-                ]
-            ):
-                self.store.put_pending(self.run_id, path, runner.run_context.case_id, entries)
+            if entries and entries != context.trajectory.cases.get(context.case_id, []):
+                self.store.put_pending(
+                    self.run_id, context.trajectory.path, context.case_id, entries
+                )
 
     def header_lines(self) -> list[str]:
         s, sources = self.settings, self.settings.sources

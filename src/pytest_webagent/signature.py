@@ -13,6 +13,8 @@ from typing import Any
 
 from playwright.sync_api import Locator
 
+from .errors import TargetNotFound
+
 Signature = dict[str, str]
 
 ATTRIBUTES_JS = """elements => elements.map(e => {
@@ -54,7 +56,11 @@ def signature_of(locator: Locator, attributes: dict[str, str], timeout_ms: float
 
 def describe(locator: Locator, timeout_ms: float = 2000) -> Signature:
     """Signature of the single element ``locator`` matches."""
-    return signature_of(locator, attributes_of_all(locator)[0], timeout_ms)
+    found = attributes_of_all(locator)
+    if not found:
+        # Found a moment ago, gone now (a re-render): a step failure, not an IndexError.
+        raise TargetNotFound(f"{locator} disappeared before its identity could be recorded")
+    return signature_of(locator, found[0], timeout_ms)
 
 
 def describe_all(locator: Locator, limit: int = 8) -> list[str]:

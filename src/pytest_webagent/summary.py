@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .llm import Usage
@@ -20,7 +21,9 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def item_statistics(results: list[StepResult]) -> dict[str, Any]:
+def item_statistics(results: list[StepResult], case_file: Path, case_id: str) -> dict[str, Any]:
+    """What the controller needs of one case: step counts, model usage, assertions to review, and
+    which case of which file ran (stale entries are judged only over the cases that ran)."""
     usage = Usage()
     for result in results:
         usage.add(result.usage)
@@ -33,6 +36,8 @@ def item_statistics(results: list[StepResult]) -> dict[str, Any]:
         "resolutions": dict(Counter(r.resolution for r in results)),
         "usage": usage.as_dict(),
         "review": review,
+        "file": str(case_file.resolve()),
+        "case": case_id,
     }
 
 
@@ -45,9 +50,13 @@ class Summary:
     files_written: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    # case file -> ids of its cases that ran: the selection stale entries are judged over
+    ran: dict[Path, set[str]] = field(default_factory=dict)
 
     def add(self, nodeid: str, statistics: dict[str, Any]) -> None:
         self.cases += 1
+        if "file" in statistics:
+            self.ran.setdefault(Path(statistics["file"]), set()).add(str(statistics["case"]))
         self.resolutions.update(statistics.get("resolutions", {}))
         self.usage.add(Usage(**statistics.get("usage", {})))
         self.review.extend(f"{nodeid}: {line}" for line in statistics.get("review", []))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
@@ -91,11 +92,11 @@ def tiers(page: Page, query: TargetQuery, exact: bool) -> list[list[Strategy]]:
 
 def find(page: Page, query: TargetQuery, timeout_ms: float) -> Found:
     """The one element ``query`` describes, waiting up to ``timeout_ms`` for it to appear."""
-    all_strategies = [
-        s for exact in (True, False) for tier in tiers(page, query, exact) for s in tier
-    ]
-    anything = all_strategies[0].locator
-    for strategy in all_strategies[1:]:
+    # Inexact strategies match everything the exact ones do, so waiting on them alone covers
+    # both, with a selector half the size (each role selector computes accessible names).
+    loose = [strategy for tier in tiers(page, query, exact=False) for strategy in tier]
+    anything = loose[0].locator
+    for strategy in loose[1:]:
         anything = anything.or_(strategy.locator)
     try:
         anything.first.wait_for(state="attached", timeout=timeout_ms)
@@ -119,13 +120,15 @@ def _decide(tier: list[Strategy], query: TargetQuery) -> Found | None:
     seen: list[str] = []
     for strategy, _ in hits:
         seen.extend(describe_all(strategy.locator))
+    total = sum(count for _, count in hits)  # describe_all lists a few; say how many there are
     hint = (
         "name the role to choose, e.g. 'Click the \"X\" button', or use a more specific name"
         if not query.role
         else "use a more specific name"
     )
     raise TargetAmbiguous(
-        f"{query.name!r} matches {len(seen)} elements: {'; '.join(seen[:8])}",
+        f"{query.name!r} matches {total} elements: {'; '.join(seen[:8])}"
+        + ("; ..." if total > len(seen[:8]) else ""),
         hints=[f"hint: {hint}"],
     )
 
@@ -148,6 +151,8 @@ def hidden_target(page: Page, query: TargetQuery) -> Found:
 def _not_found(page: Page, query: TargetQuery, timeout_ms: float) -> TargetNotFound:
     candidates = nearest_candidates(page, query.name)
     hints = [f"nearest on the page: {', '.join(candidates)}"] if candidates else []
+    if _hidden_text(page, query.name):
+        hints.append(f"an element with the text {query.name!r} exists but is not visible")
     hints.append(
         "hint: quote the exact visible name, label or placeholder; a step that describes its "
         "target in other words needs a model (webagent_model)"
@@ -157,17 +162,36 @@ def _not_found(page: Page, query: TargetQuery, timeout_ms: float) -> TargetNotFo
     )
 
 
+def _hidden_text(page: Page, name: str) -> bool:
+    """Whether some element with this text is on the page but not visible (why it was not found)."""
+    try:
+        text = page.get_by_text(name)
+        return text.count() > text.filter(visible=True).count()
+    except PlaywrightError:
+        return False
+
+
+# `- button "Sign in" [ref=e3]` or `- textbox "Email": typed text` (the value is left out: it is
+# the user's data, possibly a secret, and no part of a name).
+_NAMED_LINE = re.compile(r'^\s*-\s+([\w-]+)\s+"((?:[^"\\]|\\.)*)"')
+
+
 def nearest_candidates(page: Page, name: str, limit: int = 5) -> list[str]:
     """Named elements on the page closest to ``name``, as ``role "name"`` strings."""
     try:
         snapshot = page.aria_snapshot(timeout=2000)
     except PlaywrightError:
         return []
-    named = {line.strip().lstrip("- ").split(" [")[0].rstrip(":") for line in snapshot.splitlines()}
-    named = {entry for entry in named if '"' in entry}
-    by_name = {entry.split('"', 1)[1].rsplit('"', 1)[0]: entry for entry in named}
+    by_name: dict[str, list[str]] = {}  # a link and a button may share a name: list both
+    for line in snapshot.splitlines():
+        match = _NAMED_LINE.match(line)
+        if match:
+            entries = by_name.setdefault(match[2], [])
+            entry = f'{match[1]} "{match[2]}"'
+            if entry not in entries:
+                entries.append(entry)
     close = difflib.get_close_matches(name, list(by_name), n=limit, cutoff=0.3)
-    return [by_name[c] for c in close]
+    return [entry for found in close for entry in by_name[found]][:limit]
 
 
 __all__ = ["Found", "describe", "find", "hidden_target", "nearest_candidates", "tiers"]

@@ -60,6 +60,7 @@ def load_yaml(path: Path) -> YamlDocument:
     text = _decode(path, raw)
     loader = yaml.SafeLoader(text)
     try:
+        _check_depth(path, text)
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(path, None, {(): 1})
@@ -89,6 +90,23 @@ def load_yaml(path: Path) -> YamlDocument:
     return YamlDocument(path, data, lines, frozenset(quoted))
 
 
+def _check_depth(path: Path, text: str) -> None:
+    """Refuse deep nesting from the event stream, before PyYAML's recursive composer sees it.
+
+    The parser is iterative; composing ``[[[[...]]]]`` recurses once per level, so a few thousand
+    levels would hit Python's recursion limit (slowly) instead of giving a line number.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark is not None else 1
+                raise CaseFileError(Location(path, line), f"nesting deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _decode(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
@@ -101,7 +119,9 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
-_QUOTE_THEN_TEXT = re.compile(r"""(?:^|[:-])\s*"[^"]*"\s+[^\s#]""")
+# A scalar that starts with a quoted part and goes on: `- "Email" has value "x"`, also in flow
+# style (`[..., "Email" has ...]`). YAML ends the scalar at the closing quote and then chokes.
+_QUOTE_THEN_TEXT = re.compile(r"""(?:^|[:\-\[,{])\s*"[^"]*"\s+[^\s#]""")
 
 
 def _index_lines(

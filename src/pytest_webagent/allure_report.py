@@ -1,0 +1,105 @@
+"""What a case tells Allure: its labels, one step per natural-language step, nested actions,
+how each step was resolved, and attachments.
+
+Everything here is a no-op unless allure-pytest is collecting results (``--alluredir``): the
+``allure`` package is not even imported otherwise, so runs without Allure pay nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any
+
+import pytest
+
+from .executor import Action, describe_action
+from .model import Case, Step
+
+ATTACHMENT_LIMIT = 200_000  # characters; prompts of large pages are cut, not dropped
+
+
+def allure_active(config: pytest.Config) -> bool:
+    return config.pluginmanager.get_plugin("allure_listener") is not None
+
+
+class StepReport:
+    """The Allure step of one natural-language step (inactive: all no-ops)."""
+
+    def __init__(self, active: bool, step_uuid: Any = None) -> None:
+        self.active = active
+        self._uuid = step_uuid
+
+    def resolved(self, resolution: str, detail: str = "") -> None:
+        """Record how the step was resolved, as a parameter of its Allure step."""
+        if self.active:
+            from .compat import add_step_parameter
+
+            add_step_parameter(self._uuid, "resolution", resolution)
+            if detail:
+                add_step_parameter(self._uuid, "detail", detail)
+
+    def action(self, action: Action) -> AbstractContextManager[object]:
+        """A nested Allure step around the execution of one action."""
+        if not self.active:
+            return nullcontext()
+        import allure
+
+        return allure.step(describe_action(action))
+
+    def attach_json(self, name: str, data: Any) -> None:
+        self.attach_text(name, json.dumps(data, indent=2, sort_keys=True), json_type=True)
+
+    def attach_text(self, name: str, text: str, *, json_type: bool = False) -> None:
+        if not self.active:
+            return
+        import allure
+
+        if len(text) > ATTACHMENT_LIMIT:
+            text = text[:ATTACHMENT_LIMIT] + f"\n… cut at {ATTACHMENT_LIMIT} characters"
+        kind = allure.attachment_type.JSON if json_type else allure.attachment_type.TEXT
+        allure.attach(text, name=name, attachment_type=kind)
+
+    def attach_png(self, name: str, png: bytes) -> None:
+        if self.active:
+            import allure
+
+            allure.attach(png, name=name, attachment_type=allure.attachment_type.PNG)
+
+
+class CaseReport:
+    """The Allure side of one case run."""
+
+    def __init__(self, active: bool) -> None:
+        self.active = active
+
+    def describe(self, case: Case, parameters: dict[str, str]) -> None:
+        if not self.active:
+            return
+        import allure
+
+        allure.dynamic.title(case.item_name)
+        if case.description:
+            allure.dynamic.description(case.description)
+        allure.dynamic.suite(case.location.path.name)
+        if case.tags:
+            allure.dynamic.tag(*case.tags)
+        for label, values in case.labels.items():
+            allure.dynamic.label(label, *values)
+        for link in case.links:
+            allure.dynamic.link(link.url, link_type=link.kind, name=link.name or None)
+        for name, value in {**{k: str(v) for k, v in case.params.items()}, **parameters}.items():
+            allure.dynamic.parameter(name, value)
+
+    @contextmanager
+    def step(self, number: int, step: Step) -> Iterator[StepReport]:
+        if not self.active:
+            yield StepReport(False)
+            return
+        import allure
+
+        kind = "" if step.kind.value == "action" else f"{step.kind.value}: "
+        context = allure.step(f"{number}. {kind}{step.text}")
+        with context:
+            yield StepReport(True, getattr(context, "uuid", None))

@@ -1,0 +1,144 @@
+"""Which files become cases, the node ids of their items, and pytest's own selection options.
+
+Collection needs no browser, so most checks use ``--collect-only``; ``--lf`` and ``-x`` run.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.project import WebagentProject
+from tests.support.site import StaticSite
+
+LOGIN = """\
+cases:
+  - name: Sign in works
+    tags: [smoke, auth]
+    parametrize:
+      - id: alice
+        user: alice@example.com
+      - id: bob
+        user: bob@example.com
+    steps:
+      - Fill "Email" with "{{ user }}"
+
+  - name: Sign out
+    tags: [auth, slow]
+    steps:
+      - Click "Sign out"
+"""
+
+SEARCH = """\
+name: Search finds socks
+parametrize:
+  term: [socks, red shoes, socks]
+  size: [M, L, M]
+steps:
+  - Fill "Search" with "{{ term }}"
+"""
+
+LOGIN_IDS = [
+    "cases/login.yaml::Sign in works[alice]",
+    "cases/login.yaml::Sign in works[bob]",
+    "cases/login.yaml::Sign out",
+]
+SEARCH_IDS = [
+    # readable ids from the values; identical ids are numbered, as pytest does
+    "cases/shop/search.yml::Search finds socks[socks-M0]",
+    "cases/shop/search.yml::Search finds socks[red_shoes-L]",
+    "cases/shop/search.yml::Search finds socks[socks-M1]",
+]
+
+
+@pytest.fixture
+def cases(project: WebagentProject) -> WebagentProject:
+    project.case("cases/login.yaml", LOGIN)
+    project.case("cases/shop/search.yml", SEARCH)
+    # Never case files: a trajectory folder, and whatever webagent_ignore names.
+    project.case("cases/__trajectories__/stray.yaml", "not: a case\n")
+    project.case("cases/fixtures/data.yaml", "users: [alice]\n")
+    project.case("deploy/compose.yml", "services: {}\n")
+    project.write_ini("webagent_ignore =", "    cases/fixtures/*", "    deploy/*.yml")
+    return project
+
+
+def collected(result: pytest.RunResult) -> list[str]:
+    return [line for line in result.stdout.lines if "::" in line and " " not in line.split("::")[0]]
+
+
+def test_with_the_flag_every_yaml_file_is_collected_with_readable_node_ids(
+    cases: WebagentProject,
+) -> None:
+    result = cases.run("--collect-only", "-q")
+
+    assert result.ret == 0
+    assert sorted(collected(result)) == sorted(LOGIN_IDS + SEARCH_IDS)
+
+
+def test_the_ini_switch_collects_without_the_flag(cases: WebagentProject) -> None:
+    cases.write_ini("webagent = true")
+
+    result = cases.pytester.runpytest_inprocess("--collect-only", "-q", "-p", "no:cacheprovider")
+
+    assert result.ret == 0
+    assert sorted(collected(result)) == sorted(LOGIN_IDS + SEARCH_IDS)
+
+
+def test_without_the_flag_yaml_files_are_left_alone(cases: WebagentProject) -> None:
+    cases.case("cases/broken.yaml", "this: is: not: yaml\n")
+
+    result = cases.pytester.runpytest_inprocess("--collect-only", "-q", "-p", "no:cacheprovider")
+
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert "error" not in result.stdout.str().lower()
+
+
+def test_keyword_and_tag_selection(cases: WebagentProject) -> None:
+    by_keyword = cases.run("--collect-only", "-q", "-k", "alice or socks")
+    assert sorted(collected(by_keyword)) == sorted([LOGIN_IDS[0], *SEARCH_IDS])
+
+    by_parameter_id = cases.run("--collect-only", "-q", "-k", "red_shoes")
+    assert collected(by_parameter_id) == [SEARCH_IDS[1]]
+
+    # Tags are markers: -m selects by them, and --strict-markers accepts them undeclared.
+    by_tag = cases.run("--collect-only", "-q", "--strict-markers", "-m", "auth and not slow")
+    assert by_tag.ret == 0
+    assert collected(by_tag) == LOGIN_IDS[:2]
+
+
+def test_a_node_id_on_the_command_line_selects_one_case(cases: WebagentProject) -> None:
+    result = cases.run("--collect-only", "-q", LOGIN_IDS[1])
+
+    assert collected(result) == [LOGIN_IDS[1]]
+
+
+FLAKY = """\
+cases:
+  - name: passes
+    url: /p.html
+    steps:
+      - Click "Go"
+  - name: first failure
+    url: /p.html
+    steps:
+      - Do something no quoted words describe
+  - name: second failure
+    url: /p.html
+    steps:
+      - Do something else entirely
+"""
+
+
+def test_exitfirst_then_last_failed(project: WebagentProject, site: StaticSite) -> None:
+    site.page("p.html", "<button>Go</button>")
+    project.case("cases/flaky.yaml", FLAKY)
+    args = ("--webagent", "--webagent-step-timeout=3")
+
+    first = project.pytester.runpytest_inprocess(*args, "-x")
+    first.assert_outcomes(passed=1, failed=1)
+    assert "stopping after 1 failures" in first.stdout.str()
+
+    again = project.pytester.runpytest_inprocess(*args, "--lf", "-v")
+    again.assert_outcomes(failed=1)
+    assert "run-last-failure: rerun previous 1 failure" in again.stdout.str()
+    again.stdout.fnmatch_lines(["cases/flaky.yaml::first failure FAILED*"])
