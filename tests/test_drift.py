@@ -124,7 +124,7 @@ def test_each_drift_kind_fails_replay_and_is_replanned_alone_in_missing_mode(
 
         write_pages(site, "v2")
         script(server, "v2")
-        replay = project.run(*model, "--webagent-mode=replay", timeout=1)
+        replay = project.run(*model, "--webagent-mode=replay")
         replay.assert_outcomes(failed=4)
         assert server.requests == []
         assert trajectory.read_bytes() == recorded
@@ -147,7 +147,7 @@ def test_each_drift_kind_fails_replay_and_is_replanned_alone_in_missing_mode(
         assert "name: 'Save draft' -> 'Delete draft'" in failed["replaced"]
         assert 'the page now holds: button "Delete draft"' in failed["replaced"]
 
-        healed = project.run(*model, timeout=1)
+        healed = project.run(*model)
         healed.assert_outcomes(passed=4)
         healed.stdout.fnmatch_lines(["4 cases, 16 steps: 12 replayed, 4 re-planned after drift"])
         # One model request per drifted step, none for the steps around it.
@@ -185,7 +185,7 @@ def test_demo_app_v2_drift_with_committed_trajectories(
         "cases/todos.yaml::add todos with the button and with Enter",
     )
 
-    replay = project.run(*selected, "--webagent-mode=replay", timeout=1)
+    replay = project.run(*selected, "--webagent-mode=replay")
     replay.assert_outcomes(failed=2)
     failed = failures(replay)
     sign_in = failed["sign in with valid credentials"]
@@ -195,7 +195,7 @@ def test_demo_app_v2_drift_with_committed_trajectories(
     assert "target removed" in add and 'the page now holds: button "Add todo"' in add
     assert {p.name: p.read_bytes() for p in trajectories.iterdir()} == committed
 
-    healed = project.run(*selected, timeout=1)
+    healed = project.run(*selected)
     healed.assert_outcomes(passed=2)
     healed.stdout.fnmatch_lines(["2 cases, 15 steps: 13 replayed, 2 re-planned after drift"])
     healed.stdout.fnmatch_lines(["model: 0 calls, *"])

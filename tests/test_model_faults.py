@@ -148,7 +148,6 @@ def test_http_faults_are_retried_by_the_client_then_fail_clearly(
     assert API_KEY not in result.stdout.str() + result.stderr.str()
 
 
-@pytest.mark.xfail(strict=True, reason="runner.py drops the usage of failing steps (reported)")
 def test_requests_of_failing_steps_count_in_the_usage_line(
     demo_project: WebagentProject, server: OpenAITestServer
 ) -> None:

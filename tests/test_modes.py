@@ -161,7 +161,7 @@ def test_a_failing_check_never_heals_and_a_replanned_one_is_flagged(
     site.page("form.html", FORM.format(update="3", test_id="email-field"))
 
     for mode in ("replay", "missing", "refresh"):
-        result = project.run(f"--webagent-mode={mode}", timeout=1)  # a failing check waits it out
+        result = project.run(f"--webagent-mode={mode}", timeout=2)  # a failing check waits it out
         failed = failures(result)
         assert "doubles" in failed, mode
         assert "check failed in case 'doubles'" in failed["doubles"], mode

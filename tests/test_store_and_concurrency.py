@@ -109,20 +109,21 @@ def test_an_update_that_cannot_be_merged_stays_in_the_store_as_json_text(
     result.stdout.fnmatch_lines(
         [
             "trajectory files written: 0",
-            f"not written (updates kept in the store): {path}: unreadable trajectory file *"
-            "(it is not overwritten)",
+            f"not written: {path}: unreadable trajectory file *(it is not overwritten); "
+            f"this run's updates: {path}.unmerged-*.json",
         ]
     )
     assert path.read_text(encoding="utf-8") == '{"version": 1, "cases": {"shop": '
 
-    rows = stored_rows(project.path / ".webagent-cache")
-    pending = [value for key, value in rows.items() if key.startswith("pending/")]
-    assert len(pending) == 1
-    assert pending[0]["file"] == str(path) and pending[0]["case"] == "shop"
-    assert [e["text"] for e in pending[0]["entries"]] == [
+    # Nothing lost: the run's updates sit beside the damaged file, and nothing lingers in the store.
+    (aside,) = path.parent.glob(f"{path.name}.unmerged-*.json")
+    saved = json.loads(aside.read_text(encoding="utf-8"))
+    assert [e["text"] for e in saved["shop"]] == [
         "Put the item in the basket",
         'Fill "Note" with "gift"',
     ]
+    rows = stored_rows(project.path / ".webagent-cache")
+    assert not [key for key in rows if key.startswith("pending/")]
     memo = [value for key, value in rows.items() if key.startswith("memo/")]
     assert len(memo) == 1 and json.loads(memo[0])["status"] == "done"  # the model's answer
 

@@ -186,7 +186,7 @@ def test_a_failing_case_writes_nothing(project: WebagentProject, site: StaticSit
               - expect: the title contains "Something else"
         """,
     )
-    result = project.run(timeout=1)  # the failing check waits the whole step timeout
+    result = project.run(timeout=2)  # the failing check waits the whole step timeout
     result.assert_outcomes(passed=1, failed=1)
     assert "check failed" in failures(result)["fails"]
     assert sorted(steps_of(project.trajectory("cases/greet.yaml"))) == ["passes"]

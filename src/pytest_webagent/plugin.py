@@ -74,14 +74,15 @@ def pytest_runtest_makereport(
 def pytest_sessionfinish(session: pytest.Session) -> None:
     webagent = session.config.stash[SESSION_KEY]
     if webagent.is_worker:
-        webagent.store.close()
-        return
-    try:
-        recording.merge_pending(webagent.store, webagent.run_id, webagent.summary)
-        prune = bool(session.config.getoption("webagent_prune"))
-        recording.review_stale(webagent.case_files, prune, webagent.summary)
-    finally:
-        webagent.store.close()
+        return  # the controller merges what its workers recorded
+    recording.merge_pending(webagent.store, webagent.run_id, webagent.summary)
+    prune = bool(session.config.getoption("webagent_prune"))
+    recording.review_stale(prune, webagent.summary)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SESSION_KEY in config.stash:
+        config.stash[SESSION_KEY].store.close()
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -121,7 +122,6 @@ class ReportHooks:
         statistics: dict[str, Any] | None = getattr(report, "webagent", None)
         if report.when == "call" and statistics is not None:
             self.session.summary.add(report.nodeid, statistics)
-            self.session.case_files.add(Path(report.fspath))
 
 
 class XdistHooks:

@@ -3,11 +3,13 @@ and entries no selected case uses are reported (or pruned).
 
 Each file is rewritten under a lock shared by all processes using the store, from its current
 content on disk, so two runs (or xdist workers) updating different cases of one file both land.
-A pending update whose file cannot be read stays in the store and is reported: nothing is lost.
+When a file cannot be read, this run's updates for it are written beside it (never over it) and
+reported: nothing is lost.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,9 +23,18 @@ from .trajectory import (
     stale_entries,
     step_key,
     trajectory_path,
+    write_atomic,
 )
 
 StepKey = tuple[str, str, int]
+
+
+def _save_aside(path: Path, run_id: str, updates: list[tuple[str, dict[str, object]]]) -> Path:
+    """Keep the updates that could not be merged in a file of their own next to ``path``."""
+    aside = path.with_name(f"{path.name}.unmerged-{run_id[:12]}.json")
+    content = {str(update["case"]): update["entries"] for _, update in updates}
+    write_atomic(aside, json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    return aside
 
 
 def merge_pending(store: WorkingStore, run_id: str, summary: Summary) -> None:
@@ -36,7 +47,10 @@ def merge_pending(store: WorkingStore, run_id: str, summary: Summary) -> None:
             try:
                 trajectory = TrajectoryFile.load(path)
             except TrajectoryFileError as error:
-                summary.problems.append(f"not written (updates kept in the store): {error}")
+                saved = _save_aside(path, run_id, updates)
+                summary.problems.append(f"not written: {error}; this run's updates: {saved}")
+                for key, _ in updates:
+                    store.discard(key)
                 continue
             for _, update in updates:
                 trajectory.update_case(str(update["case"]), list(update["entries"]))  # type: ignore[call-overload]
@@ -46,14 +60,12 @@ def merge_pending(store: WorkingStore, run_id: str, summary: Summary) -> None:
             store.discard(key)
 
 
-def review_stale(case_files: set[Path], prune: bool, summary: Summary) -> None:
+def review_stale(prune: bool, summary: Summary) -> None:
     """Entries in the trajectories of the case files that ran which no case that ran uses.
 
     Judged only over the cases that ran (``summary.ran``): a case deselected with ``-k`` keeps its
     entries, even outdated ones, and ``--webagent-prune -k X`` touches nothing but X's. Entries of
     a case id the file no longer defines are judged only when every case of the file ran.
-    ``case_files`` (report paths, relative to the rootdir, wrong when pytest runs from another
-    directory) is superseded by the absolute paths ``summary.ran`` carries.
     """
     for case_file, ran in sorted(summary.ran.items()):
         path = trajectory_path(case_file)

@@ -23,7 +23,7 @@ from .executor import Action, Executor
 from .identity import Drift, verify
 from .llm import Usage
 from .model import Case, Step, StepKind
-from .planner import Planner, StepRequest
+from .planner import Execute, Planner, PlanResult, StepRequest
 from .settings import Settings
 from .trajectory import Entry, TrajectoryFile, concrete, step_values, with_placeholders
 
@@ -73,6 +73,7 @@ class CaseRunner:
         self.run_context = run
         self.executor = Executor(page)
         self.results: list[StepResult] = []
+        self.failed_usage = Usage()  # model requests of steps that failed (still paid for)
         # Placeholders belong to the case, so one table serves every step's recorded actions.
         self.values: dict[str, str] = {}
         for step in case.steps:
@@ -135,8 +136,12 @@ class CaseRunner:
         if drift is None:
             return StepResult(step, "replayed", entry["actions"], entry)
         if self.mode == "replay":
-            raise self._drifted(drift)
-        return self._resolve(step, timeout, drift=drift, done=done)
+            raise self._drifted(drift, "replay mode never re-plans")
+        try:
+            return self._resolve(step, timeout, drift=drift, done=done)
+        except UnresolvableStep as failure:
+            # Say what drifted, not only why re-planning was impossible.
+            raise self._drifted(drift, f"cannot re-plan: {failure.reason}") from failure
 
     def _replay(self, entry: Entry, timeout: float) -> tuple[Drift | None, list[Action]]:
         done: list[Action] = []
@@ -173,8 +178,8 @@ class CaseRunner:
             resolved_by = direct.RESOLVER_NAME
         else:
             planner = self._planner()
-            result = planner.plan(
-                self.page,
+            result = self._plan(
+                planner,
                 self._request(step, timeout, done),
                 lambda action: self.executor.run(action, timeout),
             )
@@ -209,8 +214,16 @@ class CaseRunner:
                 "judge steps ask a model at every run, and replay mode never calls a model",
                 hints=["hint: run judge steps with --webagent-mode missing, or make them expect:"],
             )
-        result = self._planner().plan(self.page, self._request(step, timeout, []), lambda _: None)
+        result = self._plan(self._planner(), self._request(step, timeout, []), lambda _: None)
         return StepResult(step, "judged", [], None, None, result.usage)
+
+    def _plan(self, planner: Planner, request: StepRequest, execute: Execute) -> PlanResult:
+        usage = Usage()
+        try:
+            return planner.plan(self.page, request, execute, usage=usage)
+        except BaseException:
+            self.failed_usage.add(usage)
+            raise
 
     def _planner(self) -> Planner:
         if self.settings.resolver == "direct":
@@ -239,12 +252,12 @@ class CaseRunner:
             "replay mode never plans, and this step has no recorded entry", hints=hints
         )
 
-    def _drifted(self, drift: Drift) -> DriftedStep:
+    def _drifted(self, drift: Drift, why: str) -> DriftedStep:
         hints = [f"recorded: {drift.recorded}"]
         if drift.now:
             hints.append(f"the page now holds: {', '.join(drift.now)}")
         hints.append(self._rerun_hint())
-        return DriftedStep(drift.describe() + " (replay mode never re-plans)", hints=hints)
+        return DriftedStep(f"{drift.describe()} ({why})", hints=hints)
 
     def _where(self, number: int, step: Step) -> str:
         return f"{self.case.location.path}:{step.line}: step {number} {step.text!r}"

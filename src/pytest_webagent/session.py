@@ -35,7 +35,6 @@ class WebagentSession:
         self.run_id = str((workerinput or {}).get("webagent_run_id") or uuid.uuid4().hex)
         self.store = WorkingStore(settings.cache_dir)
         self.summary = Summary()
-        self.case_files: set[Path] = set()  # case files of the cases that ran (for stale review)
         self.case_file_errors = 0  # collection errors of case files (they do not stop the run)
         self._trajectories: dict[Path, TrajectoryFile] = {}
         self._planner: Planner | None = None
@@ -87,7 +86,7 @@ class WebagentSession:
             return
         context = runner.run_context
         report.webagent = item_statistics(  # type: ignore[attr-defined]
-            runner.results, runner.case.location.path, context.case_id
+            runner.results, runner.case.location.path, context.case_id, runner.failed_usage
         )
         if report.passed:
             entries = runner.entries()

@@ -21,10 +21,14 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def item_statistics(results: list[StepResult], case_file: Path, case_id: str) -> dict[str, Any]:
-    """What the controller needs of one case: step counts, model usage, assertions to review, and
-    which case of which file ran (stale entries are judged only over the cases that ran)."""
+def item_statistics(
+    results: list[StepResult], case_file: Path, case_id: str, failed_usage: Usage
+) -> dict[str, Any]:
+    """What the controller needs of one case: step counts, model usage (failed steps included),
+    assertions to review, and which case of which file ran (stale entries are judged only over
+    the cases that ran)."""
     usage = Usage()
+    usage.add(failed_usage)
     for result in results:
         usage.add(result.usage)
     review = [
@@ -74,8 +78,8 @@ class Summary:
         lines = [
             f"{_plural(self.cases, 'case')}, {_plural(steps, 'step')}"
             + (f": {counts}" if counts else ""),
-            f"model: {u.calls} calls, {u.prompt_tokens} prompt + {u.completion_tokens} completion "
-            f"tokens, {u.memo_hits} answers from the memo",
+            f"model: {_plural(u.calls, 'call')}, {u.prompt_tokens} prompt + "
+            f"{u.completion_tokens} completion tokens, {u.memo_hits} answers from the memo",
             f"trajectory files written: {len(self.files_written)}"
             + "".join(f"\n  {path}" for path in self.files_written),
         ]
