@@ -88,7 +88,7 @@ def test_model_base_url_and_key_follow_cli_over_ini_over_environment(
         prompt = math.ceil(asked[0].prompt_chars / 4)
         completion = math.ceil(len(json.dumps(CHECK)) / 4)
         result.stdout.fnmatch_lines(
-            [f"model: 1 calls, {prompt} prompt + {completion} completion tokens, 0 answers *"]
+            [f"model: 1 call, {prompt} prompt + {completion} completion tokens, 0 answers *"]
         )
         server.reset()
 

@@ -271,7 +271,7 @@ def test_memo_makes_replanning_an_unchanged_page_free_but_judges_are_asked_again
 
     second.assert_outcomes(passed=1)
     second.stdout.fnmatch_lines(
-        ["1 case, 3 steps: 2 planned, 1 judged", "model: 1 calls, * 2 answers from the memo"]
+        ["1 case, 3 steps: 2 planned, 1 judged", "model: 1 call, * 2 answers from the memo"]
     )
     assert len(server.chat_requests()) == 5
     assert [chat.kind for chat in server.chat_requests()[4:]] == ["judge"]
