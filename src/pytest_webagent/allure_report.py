@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
 
 from .executor import Action, describe_action
+from .llm import Usage
 from .model import Case, Step
 
 ATTACHMENT_LIMIT = 200_000  # characters; prompts of large pages are cut, not dropped
@@ -31,14 +34,22 @@ class StepReport:
         self.active = active
         self._uuid = step_uuid
 
-    def resolved(self, resolution: str, detail: str = "") -> None:
-        """Record how the step was resolved, as a parameter of its Allure step."""
-        if self.active:
-            from .compat import add_step_parameter
+    def resolved(self, resolution: str, detail: str, usage: Usage) -> None:
+        """Record how the step was resolved (and what the model cost) on its Allure step."""
+        if not self.active:
+            return
+        from .compat import add_step_parameter
 
-            add_step_parameter(self._uuid, "resolution", resolution)
-            if detail:
-                add_step_parameter(self._uuid, "detail", detail)
+        add_step_parameter(self._uuid, "resolution", resolution)
+        if detail:
+            add_step_parameter(self._uuid, "drift", detail)
+        if usage.calls or usage.memo_hits:
+            add_step_parameter(
+                self._uuid,
+                "model",
+                f"{usage.calls} calls, {usage.prompt_tokens} prompt + "
+                f"{usage.completion_tokens} completion tokens, {usage.memo_hits} from the memo",
+            )
 
     def action(self, action: Action) -> AbstractContextManager[object]:
         """A nested Allure step around the execution of one action."""
@@ -91,6 +102,39 @@ class CaseReport:
             allure.dynamic.link(link.url, link_type=link.kind, name=link.name or None)
         for name, value in {**{k: str(v) for k, v in case.params.items()}, **parameters}.items():
             allure.dynamic.parameter(name, value)
+
+    def parameter(self, name: str, value: str) -> None:
+        if self.active:
+            import allure
+
+            allure.dynamic.parameter(name, value)
+
+    def failure(self, page: Page) -> None:
+        """What the page looked like when a step failed: a screenshot and its ARIA snapshot."""
+        if not self.active:
+            return
+        import allure
+
+        # The page may be gone (crash, closed): report what can be had, never mask the failure.
+        with suppress(PlaywrightError):
+            png = page.screenshot(timeout=5000)
+            allure.attach(png, name="page at failure", attachment_type=allure.attachment_type.PNG)
+        with suppress(PlaywrightError):
+            snapshot = page.aria_snapshot(timeout=5000)
+            allure.attach(
+                snapshot,
+                name="ARIA snapshot at failure",
+                attachment_type=allure.attachment_type.TEXT,
+            )
+
+    def final_page(self, page: Page) -> None:
+        if not self.active:
+            return
+        import allure
+
+        with suppress(PlaywrightError):
+            png = page.screenshot(timeout=5000)
+            allure.attach(png, name="final page", attachment_type=allure.attachment_type.PNG)
 
     @contextmanager
     def step(self, number: int, step: Step) -> Iterator[StepReport]:

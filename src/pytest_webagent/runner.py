@@ -18,6 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from . import direct
+from .allure_report import CaseReport, StepReport
 from .errors import StepContext, StepFailed, UnresolvableStep, WebagentError
 from .executor import Action, Executor
 from .identity import Drift, verify
@@ -64,9 +65,17 @@ class RunContext:
 
 class CaseRunner:
     def __init__(
-        self, case: Case, page: Page, settings: Settings, planners: PlannerSource, run: RunContext
+        self,
+        case: Case,
+        page: Page,
+        settings: Settings,
+        planners: PlannerSource,
+        run: RunContext,
+        report: CaseReport | None = None,
     ) -> None:
         self.case = case
+        self.report = report or CaseReport(active=False)
+        self._step_report = StepReport(active=False)
         self.page = page
         self.settings = settings
         self.planners = planners
@@ -88,8 +97,15 @@ class CaseRunner:
             self._open(self.case.url)
         for number, step in enumerate(self.case.steps, 1):
             try:
-                self.results.append(self._run_step(step))
+                with self.report.step(number, step) as self._step_report:
+                    result = self._run_step(step)
+                    detail = result.drift.describe() if result.drift else ""
+                    self._step_report.resolved(result.resolution, detail, result.usage)
+                    if result.actions:
+                        self._step_report.attach_json("actions", result.actions)
+                self.results.append(result)
             except (StepFailed, WebagentError) as failure:
+                self.report.failure(self.page)
                 if isinstance(failure, StepFailed):
                     failure.attach(self._context(number, step))
                 else:
@@ -150,9 +166,13 @@ class CaseRunner:
             drift = verify(self.page, action, timeout)
             if drift is not None:
                 return drift, done
-            self.executor.run(concrete(action, self.values), timeout)
+            self._execute(concrete(action, self.values), timeout)
             done.append(action)
         return None, done
+
+    def _execute(self, action: Action, timeout: float) -> None:
+        with self._step_report.action(action):
+            self.executor.run(action, timeout)
 
     def _settle(self, timeout: float) -> None:
         """Let a page that the previous action opened run its deferred scripts first.
@@ -174,14 +194,14 @@ class CaseRunner:
         if intent is not None:
             actions = direct.resolve(self.page, intent, timeout)
             for action in actions:
-                self.executor.run(action, timeout)
+                self._execute(action, timeout)
             resolved_by = direct.RESOLVER_NAME
         else:
             planner = self._planner()
             result = self._plan(
                 planner,
                 self._request(step, timeout, done),
-                lambda action: self.executor.run(action, timeout),
+                lambda action: self._execute(action, timeout),
             )
             actions, resolved_by, usage = result.actions, planner.name, result.usage
         actions = [*done, *with_placeholders(actions, step, self.values)]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from .allure_report import CaseReport, allure_active
 from .errors import UnresolvableStep
 from .llm import ModelClient
 from .model import Case
@@ -75,9 +76,14 @@ class WebagentSession:
             base_url=_base_url(request),
             trajectory=self.trajectory_for(case.location.path),
         )
-        runner = CaseRunner(case, page, self.settings, self, context)
+        report = CaseReport(allure_active(self.config))
+        report.describe(case, {"mode": self.settings.mode, "browser": _browser_name(request)})
+        runner = CaseRunner(case, page, self.settings, self, context, report)
         request.node.stash[RUNNER_KEY] = runner
         runner.run()
+        report.final_page(page)
+        if any(result.usage.calls or result.usage.memo_hits for result in runner.results):
+            report.parameter("model", self.settings.model)
 
     def on_call_report(self, item: pytest.Item, report: pytest.TestReport) -> None:
         """Attach step statistics to the report; queue the trajectory of a passing case."""
@@ -102,6 +108,13 @@ class WebagentSession:
             f"webagent: mode {s.mode} ({sources['webagent_mode']}), resolver {s.resolver}, "
             f"{model}, step timeout {s.step_timeout_ms / 1000:g}s"
         ]
+
+
+def _browser_name(request: pytest.FixtureRequest) -> str:
+    try:
+        return str(request.getfixturevalue("browser_name"))
+    except pytest.FixtureLookupError:
+        return "chromium"
 
 
 def _base_url(request: pytest.FixtureRequest) -> str | None:
