@@ -1,11 +1,12 @@
 # The two set-up commands of the README: `make demo` and `make test`. Both work on a fresh
 # Debian/Ubuntu machine: they create .venv, install the package and a browser, then run.
 PYTHON ?= python3
+ALLURE ?= allure@3.18.0
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check-examples clean
+.PHONY: demo test report lint typecheck clean
 
 $(STAMP): pyproject.toml scripts/install-browser.sh
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,16 @@ $(STAMP): pyproject.toml scripts/install-browser.sh
 ## Run the examples against the bundled demo app: offline, no model, no key.
 demo: $(STAMP)
 	$(BIN)/pytest --webagent examples/cases -p no:cacheprovider -v
+
+## Run the examples with Allure results and build the HTML report in allure-report/ (Node.js).
+## The report is built even when a case fails; make still exits with pytest's status.
+report: $(STAMP)
+	rm -rf allure-results allure-report
+	$(BIN)/pytest --webagent examples/cases -p no:cacheprovider -q --alluredir=allure-results; \
+	status=$$?; \
+	npx --yes $(ALLURE) generate allure-results -o allure-report && \
+	echo "report: allure-report/index.html (serve it: npx $(ALLURE) open allure-report)"; \
+	exit $$status
 
 ## Lint, type-check and run the whole test suite.
 test: $(STAMP) lint typecheck

@@ -85,9 +85,9 @@ def test_steps_actions_resolution_labels_and_statuses(
     ).items()
     steps = passed["steps"]
     assert [step["name"] for step in steps] == [
-        '1. Fill "Search" with "apples"',
-        '2. Click "Go"',
-        '3. assertion: "Found: apples" is visible',
+        'Fill "Search" with "apples"',
+        'Click "Go"',
+        'assertion: "Found: apples" is visible',
     ]
     assert all(parameters(step)["resolution"] == "direct" for step in steps)
     assert [child["name"] for child in steps[0]["steps"]] == [

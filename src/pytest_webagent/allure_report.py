@@ -94,8 +94,7 @@ class CaseReport:
         if case.description:
             allure.dynamic.description(case.description)
         allure.dynamic.suite(case.location.path.name)
-        if case.tags:
-            allure.dynamic.tag(*case.tags)
+        # Tags are pytest markers, which allure-pytest already reports as Allure tags.
         for label, values in case.labels.items():
             allure.dynamic.label(label, *values)
         for link in case.links:
@@ -144,6 +143,6 @@ class CaseReport:
         import allure
 
         kind = "" if step.kind.value == "action" else f"{step.kind.value}: "
-        context = allure.step(f"{number}. {kind}{step.text}")
+        context = allure.step(f"{kind}{step.text}")  # Allure numbers steps itself
         with context:
             yield StepReport(True, getattr(context, "uuid", None))
