@@ -129,3 +129,48 @@ def test_without_alluredir_nothing_is_written(project: WebagentProject, site: St
     project.case("cases/s.yaml", f'name: s\nurl: {path}\nsteps: [Click "Go"]\n')
     project.run().assert_outcomes(passed=1)
     assert not list(project.path.rglob("*-result.json"))
+
+
+def test_planned_steps_attach_the_model_exchange_and_screenshots_follow_the_setting(
+    project: WebagentProject, site: StaticSite, tmp_path: Path
+) -> None:
+    from pytest_webagent.testing import OpenAITestServer, element, reply
+
+    path = site.page("search.html", PAGE)
+    project.case("cases/s.yaml", f"name: s\nurl: {path}\nsteps: [Press the search button]\n")
+    allure_dir = tmp_path / "planned"
+    with OpenAITestServer(model="test-model") as server:
+        server.on("search button", reply.act(reply.click(element("button", "Go"))))
+        project.run(
+            f"--alluredir={allure_dir}",
+            "--webagent-model=test-model",
+            f"--webagent-base-url={server.base_url}",
+            "--webagent-screenshots=on",
+        ).assert_outcomes(passed=1)
+    (result,) = results(allure_dir).values()
+    (step,) = result["steps"]
+    assert parameters(step)["resolution"] == "planned"
+    assert parameters(step)["model"].startswith("requests: 1, tokens: ")
+    attachments = {a["name"]: a for a in step["attachments"]}
+    request = (allure_dir / attachments["model request 1"]["source"]).read_text(encoding="utf-8")
+    assert "STEP: Press the search button" in request and 'button "Go"' in request
+    answer = json.loads((allure_dir / attachments["model answer 1"]["source"]).read_text())
+    assert answer["actions"][0]["type"] == "click"
+    assert attachments["page after the step"]["type"] == "image/png"
+    # "on" puts a screenshot in every step instead of one of the final page
+    assert "final page" not in {a["name"] for a in result.get("attachments", [])}
+
+
+def test_tool_errors_are_broken_not_failed(
+    project: WebagentProject, site: StaticSite, tmp_path: Path
+) -> None:
+    path = site.page("search.html", PAGE)
+    project.case("cases/s.yaml", f'name: s\nurl: {path}\nsteps: [Click "Go"]\n')
+    trajectory = project.trajectory("cases/s.yaml")
+    trajectory.parent.mkdir()
+    trajectory.write_text('{"version": 1, "cases": ', encoding="utf-8")  # truncated
+    allure_dir = tmp_path / "broken"
+    project.run(f"--alluredir={allure_dir}").assert_outcomes(failed=1)
+    (result,) = results(allure_dir).values()
+    assert result["status"] == "broken"
+    assert "unreadable trajectory file" in result["statusDetails"]["message"]

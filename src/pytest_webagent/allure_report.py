@@ -47,8 +47,8 @@ class StepReport:
             add_step_parameter(
                 self._uuid,
                 "model",
-                f"{usage.calls} calls, {usage.prompt_tokens} prompt + "
-                f"{usage.completion_tokens} completion tokens, {usage.memo_hits} from the memo",
+                f"requests: {usage.calls}, tokens: {usage.prompt_tokens} prompt + "
+                f"{usage.completion_tokens} completion, answers from the memo: {usage.memo_hits}",
             )
 
     def action(self, action: Action) -> AbstractContextManager[object]:
@@ -82,8 +82,9 @@ class StepReport:
 class CaseReport:
     """The Allure side of one case run."""
 
-    def __init__(self, active: bool) -> None:
+    def __init__(self, active: bool, screenshots: str = "failure") -> None:
         self.active = active
+        self.screenshots = screenshots  # on | failure | off
 
     def describe(self, case: Case, parameters: dict[str, str]) -> None:
         if not self.active:
@@ -115,9 +116,8 @@ class CaseReport:
         import allure
 
         # The page may be gone (crash, closed): report what can be had, never mask the failure.
-        with suppress(PlaywrightError):
-            png = page.screenshot(timeout=5000)
-            allure.attach(png, name="page at failure", attachment_type=allure.attachment_type.PNG)
+        if self.screenshots != "off":
+            self._screenshot(page, "page at failure")
         with suppress(PlaywrightError):
             snapshot = page.aria_snapshot(timeout=5000)
             allure.attach(
@@ -127,13 +127,21 @@ class CaseReport:
             )
 
     def final_page(self, page: Page) -> None:
-        if not self.active:
-            return
+        # With screenshots "on" the last step's screenshot already shows the final page.
+        if self.active and self.screenshots == "failure":
+            self._screenshot(page, "final page")
+
+    def after_step(self, page: Page) -> None:
+        if self.active and self.screenshots == "on":
+            self._screenshot(page, "page after the step")
+
+    @staticmethod
+    def _screenshot(page: Page, name: str) -> None:
         import allure
 
         with suppress(PlaywrightError):
             png = page.screenshot(timeout=5000)
-            allure.attach(png, name="final page", attachment_type=allure.attachment_type.PNG)
+            allure.attach(png, name=name, attachment_type=allure.attachment_type.PNG)
 
     @contextmanager
     def step(self, number: int, step: Step) -> Iterator[StepReport]:

@@ -41,6 +41,8 @@ class PlanResult:
     usage: Usage = field(default_factory=Usage)
     verdict: str | None = None
     reason: str = ""
+    # (observation sent, answer received) per request, for reports; secrets never enter prompts
+    exchanges: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,11 @@ class Planner:
         return f"model:{self.client.model}"
 
     def plan(
-        self, page: Page, request: StepRequest, execute: Execute, usage: Usage | None = None
+        self, page: Page, request: StepRequest, execute: Execute, record: PlanResult | None = None
     ) -> PlanResult:
-        """Plan and execute ``request``; ``usage`` (when given) is filled even if the step fails,
-        so the caller can account for the requests of failing steps too."""
-        result = PlanResult(usage=usage if usage is not None else Usage())
+        """Plan and execute ``request``; ``record`` (when given) is filled as planning goes, so
+        the caller still has the usage and exchanges of a step that fails."""
+        result = record if record is not None else PlanResult()
         history = list(request.history)
         while True:
             observation = self._observe(page, request.text, request.timeout_ms)
@@ -143,6 +145,7 @@ class Planner:
         messages: list[Message] = question
         for attempt in range(self.answer_retries + 1):
             text = self.client.complete(messages, result.usage, memo=use_memo)
+            result.exchanges.append((messages[-1]["content"], text))
             try:
                 answer = parse_answer(
                     text, request.kind, observation.snapshot, first_round, observation.url

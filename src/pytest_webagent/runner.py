@@ -103,6 +103,7 @@ class CaseRunner:
                     self._step_report.resolved(result.resolution, detail, result.usage)
                     if result.actions:
                         self._step_report.attach_json("actions", result.actions)
+                    self.report.after_step(self.page)
                 self.results.append(result)
             except (StepFailed, WebagentError) as failure:
                 self.report.failure(self.page)
@@ -238,12 +239,16 @@ class CaseRunner:
         return StepResult(step, "judged", [], None, None, result.usage)
 
     def _plan(self, planner: Planner, request: StepRequest, execute: Execute) -> PlanResult:
-        usage = Usage()
+        record = PlanResult()  # filled as planning goes, so a failing step still reports it
         try:
-            return planner.plan(self.page, request, execute, usage=usage)
+            return planner.plan(self.page, request, execute, record=record)
         except BaseException:
-            self.failed_usage.add(usage)
+            self.failed_usage.add(record.usage)
             raise
+        finally:
+            for number, (observation, answer) in enumerate(record.exchanges, 1):
+                self._step_report.attach_text(f"model request {number}", observation)
+                self._step_report.attach_text(f"model answer {number}", answer)
 
     def _planner(self) -> Planner:
         if self.settings.resolver == "direct":

@@ -76,7 +76,7 @@ class WebagentSession:
             base_url=_base_url(request),
             trajectory=self.trajectory_for(case.location.path),
         )
-        report = CaseReport(allure_active(self.config))
+        report = CaseReport(allure_active(self.config), self.settings.screenshots)
         report.describe(case, {"mode": self.settings.mode, "browser": _browser_name(request)})
         runner = CaseRunner(case, page, self.settings, self, context, report)
         request.node.stash[RUNNER_KEY] = runner

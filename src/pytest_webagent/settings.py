@@ -166,6 +166,16 @@ OPTIONS: tuple[OptionSpec, ...] = (
         metavar="TOKENS",
     ),
     OptionSpec(
+        "webagent_screenshots",
+        "Screenshots attached to Allure results: on (after every step), failure (at a failure and "
+        "of the final page), off.",
+        default="failure",
+        cli="--webagent-screenshots",
+        env="WEBAGENT_SCREENSHOTS",
+        parse=_choice("on", "failure", "off"),
+        metavar="on|failure|off",
+    ),
+    OptionSpec(
         "webagent_cache_dir",
         "Directory of the working store (pending trajectory updates, memo of model answers).",
         default=".webagent-cache",
@@ -230,6 +240,10 @@ class Settings:
     @property
     def model(self) -> str:
         return str(self.values["webagent_model"])
+
+    @property
+    def screenshots(self) -> str:
+        return str(self.values["webagent_screenshots"])
 
     @property
     def cache_dir(self) -> Path:
