@@ -126,7 +126,7 @@ CHECKS_THAT_FAIL = {
     "disabled click": (
         "do",
         'Click "Disabled"',
-        "failed: Locator.click: Timeout 1500ms exceeded. (element is not enabled)",
+        "failed: Locator.click: Timeout 3000ms exceeded. (element is not enabled)",
     ),
     "wait": ("do", 'Wait for "Shown" to disappear', 'wait_for get_by_text("Shown", exact=True)'),
 }
@@ -149,7 +149,7 @@ def test_each_failing_check_says_what_was_expected(
         {
             "name": name,
             "url": "/checks.html",
-            "steps": [{kind: step, "timeout": 1.5 if name == "disabled click" else 1}],
+            "steps": [{kind: step, "timeout": 3 if name == "disabled click" else 2}],
         }
         for name, (kind, step, _) in CHECKS_THAT_FAIL.items()
     ]
