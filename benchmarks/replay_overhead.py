@@ -45,6 +45,7 @@ except ImportError:  # Not installed: run from a checkout.
 from demo_app.server import start_demo_server  # noqa: E402
 
 from pytest_webagent import identity, runner  # noqa: E402
+from pytest_webagent.browser import SYSTEM_CHROMIUM_FLAGS  # noqa: E402
 from pytest_webagent.casefile import load_cases  # noqa: E402
 from pytest_webagent.executor import Executor  # noqa: E402
 from pytest_webagent.model import Case  # noqa: E402
@@ -53,13 +54,9 @@ from pytest_webagent.runner import CaseRunner, RunContext  # noqa: E402
 from pytest_webagent.settings import Settings  # noqa: E402
 from pytest_webagent.trajectory import TrajectoryFile, trajectory_path  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(
+    SYSTEM_CHROMIUM_FLAGS
+)  # the flags the plugin itself uses for a system Chromium
 TIMEOUT_S = 10
 CASE = """\
 name: todos after signing in

@@ -32,18 +32,16 @@ from pathlib import Path
 from pages import Page, Step, all_pages
 
 try:
+    from pytest_webagent.browser import SYSTEM_CHROMIUM_FLAGS
     from pytest_webagent.pruning import estimate_tokens, prune_snapshot
 except ImportError:  # Not installed: run from a checkout.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from pytest_webagent.browser import SYSTEM_CHROMIUM_FLAGS
     from pytest_webagent.pruning import estimate_tokens, prune_snapshot
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(
+    SYSTEM_CHROMIUM_FLAGS
+)  # the flags the plugin itself uses for a system Chromium
 _O200K_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
 
 

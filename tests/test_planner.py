@@ -106,18 +106,7 @@ SIGN_IN = """
 def test_multi_action_step_and_expect_are_recorded_then_replayed_without_a_model(
     demo_project: WebagentProject, server: OpenAITestServer, openai_clients: list[str]
 ) -> None:
-    server.on(
-        "Sign in as the demo user",
-        [
-            reply.act(
-                reply.fill(element("textbox", "Email"), "alice@example.com"),
-                reply.fill(element("textbox", "Password"), "wonderland"),
-                status="continue",
-                reason="fill the form, then submit it",
-            ),
-            reply.act(reply.click(element("button", "Sign in")), reason="submit the form"),
-        ],
-    )
+    script_sign_in(server)
     server.on(
         "greets Alice",
         reply.act(
@@ -338,8 +327,8 @@ def test_resolver_direct_fails_non_explicit_steps_without_a_model(
 # -- examples/cases/high_level.yaml ------------------------------------------------------------
 
 
-def script_high_level(server: OpenAITestServer) -> None:
-    """What a good model answers for the steps of ``examples/cases/high_level.yaml``."""
+def script_sign_in(server: OpenAITestServer) -> None:
+    """Two rounds for one step: fill the form ("continue"), then submit it ("done")."""
     server.on(
         "Sign in as the demo user",
         [
@@ -352,6 +341,11 @@ def script_high_level(server: OpenAITestServer) -> None:
             reply.act(reply.click(element("button", "Sign in")), reason="submit the sign-in form"),
         ],
     )
+
+
+def script_high_level(server: OpenAITestServer) -> None:
+    """What a good model answers for the steps of ``examples/cases/high_level.yaml``."""
+    script_sign_in(server)
     server.on(
         "greets Alice by name",
         reply.act(
