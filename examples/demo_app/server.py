@@ -22,8 +22,13 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
+try:
+    from .pages import render
+except ImportError:  # run as a script: python examples/demo_app/server.py
+    from pages import render  # type: ignore[no-redef]
+
 APP_DIR = Path(__file__).resolve().parent
-VERSIONS = (1, 2)
+VERSIONS = (1, 2)  # 2 = 1 with the markup drift of CHANGES_V2.md (see pages.py)
 
 # Delay of GET /api/reports, so the reports page really shows a loading state.
 REPORTS_DELAY_SECONDS = 0.6
@@ -35,23 +40,21 @@ REPORTS = [
 ]
 
 
-def _search_dirs(version: int) -> tuple[Path, ...]:
-    """Directories to look files up in, first match wins.
+STATIC_DIR = APP_DIR / "static"
 
-    v2 only holds the files that changed; everything else falls back to v1, so
-    the unchanged pages are the very same files in both versions.
-    """
+
+def _check_version(version: int) -> int:
     if version not in VERSIONS:
         raise ValueError(f"demo app version must be one of {VERSIONS}, got {version!r}")
-    return tuple(APP_DIR / f"v{v}" for v in range(version, 0, -1))
+    return version
 
 
 class _DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], search_dirs: tuple[Path, ...]) -> None:
+    def __init__(self, address: tuple[str, int], version: int) -> None:
         super().__init__(address, _Handler)
-        self.search_dirs = search_dirs
+        self.version = version
 
     def handle_error(self, request: object, client_address: object) -> None:
         # Browsers drop connections all the time (e.g. leaving the reports page
@@ -81,7 +84,14 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.dumps({"reports": REPORTS}).encode()
             self._send(HTTPStatus.OK, "application/json", body, send_body)
             return
-        file = self._find_file(path)
+        relative = path.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        page = render(relative, self.server.version)
+        if page is not None:
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode(), send_body)
+            return
+        file = self._find_static(relative)
         if file is None:
             self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"Not found\n", send_body)
             return
@@ -90,15 +100,12 @@ class _Handler(BaseHTTPRequestHandler):
             content_type += "; charset=utf-8"
         self._send(HTTPStatus.OK, content_type, file.read_bytes(), send_body)
 
-    def _find_file(self, url_path: str) -> Path | None:
-        relative = url_path.lstrip("/")
-        if relative == "" or relative.endswith("/"):
-            relative += "index.html"
-        for root in self.server.search_dirs:
-            candidate = (root / relative).resolve()
-            # resolve() folds any ".." away; refuse whatever lands outside the root.
-            if candidate.is_relative_to(root) and candidate.is_file():
-                return candidate
+    @staticmethod
+    def _find_static(relative: str) -> Path | None:
+        candidate = (STATIC_DIR / relative).resolve()
+        # resolve() folds any ".." away; refuse whatever lands outside the folder.
+        if candidate.is_relative_to(STATIC_DIR) and candidate.is_file():
+            return candidate
         return None
 
     def _send(self, status: HTTPStatus, content_type: str, body: bytes, send_body: bool) -> None:
@@ -117,7 +124,7 @@ class DemoServer:
 
     def __init__(self, version: int = 1, *, port: int = 0) -> None:
         self.version = version
-        self._httpd = _DemoHTTPServer(("127.0.0.1", port), _search_dirs(version))
+        self._httpd = _DemoHTTPServer(("127.0.0.1", port), _check_version(version))
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, name=f"demo-app-v{version}", daemon=True
