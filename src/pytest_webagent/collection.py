@@ -17,11 +17,12 @@ from _pytest._code.code import TerminalRepr
 from .casefile import load_cases
 from .errors import CaseFileError, StepFailed, WebagentError
 from .model import Case
+from .secret_values import Secrets
 from .session import SESSION_KEY
 from .trajectory import TRAJECTORY_DIR
 
 CASE_SUFFIXES = (".yaml", ".yml")
-CaseRunnerFn = Callable[[Case, Any, pytest.FixtureRequest], None]
+CaseRunnerFn = Callable[[Case, Any, pytest.FixtureRequest, Secrets], None]
 
 
 def is_case_file(path: Path, rootpath: Path, ignore: tuple[str, ...]) -> bool:
@@ -68,7 +69,10 @@ class CaseItem(pytest.Function):
             return self._step_report(excinfo.value)
         if isinstance(excinfo.value, WebagentError) and not self.config.getoption("fulltrace"):
             return f"{type(excinfo.value).__name__}: {excinfo.value}"
-        return super().repr_failure(excinfo)
+        report = super().repr_failure(excinfo)
+        secrets = self.funcargs.get("webagent_case_secrets")
+        # A traceback may show locals (--showlocals) or source lines holding a secret's value.
+        return secrets.mask(str(report)) if isinstance(secrets, Secrets) and secrets else report
 
     def _step_report(self, failure: StepFailed) -> str:
         report = str(failure)
@@ -88,8 +92,11 @@ def _register_tags(config: pytest.Config, case: Case) -> None:
 
 
 def _test_function(case: Case, run_case: CaseRunnerFn) -> Callable[..., None]:
-    def webagent_case(page: Any, request: pytest.FixtureRequest) -> None:
-        run_case(case, page, request)
+    # webagent_case_secrets comes first: a missing secret is reported before the page opens.
+    def webagent_case(
+        webagent_case_secrets: Secrets, page: Any, request: pytest.FixtureRequest
+    ) -> None:
+        run_case(case, page, request, webagent_case_secrets)
 
     function: Callable[..., None] = webagent_case
     for tag in case.tags:

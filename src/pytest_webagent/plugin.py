@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 from . import launch_fixtures, recording, settings
 from .collection import CASE_SUFFIXES, CaseFile, CaseItem, is_case_file
 from .errors import ConfigurationError
+from .secret_values import EnvironmentSecrets, MissingSecretError, Secrets
 from .session import SESSION_KEY, WebagentSession
 
 
@@ -105,6 +106,29 @@ def webagent_session(pytestconfig: pytest.Config) -> WebagentSession:
     return pytestconfig.stash[SESSION_KEY]
 
 
+@pytest.fixture(scope="session")
+def webagent_secrets() -> Mapping[str, str]:
+    """Values of ``{{ secrets.NAME }}``: ``WEBAGENT_SECRET_NAME`` from the environment.
+
+    Override it (any scope) to read secrets from a vault; return a mapping of NAME to value.
+    """
+    return EnvironmentSecrets()
+
+
+@pytest.fixture
+def webagent_case_secrets(
+    request: pytest.FixtureRequest, webagent_secrets: Mapping[str, str]
+) -> Secrets:
+    """The secret values the running case uses, all checked to be set."""
+    case = getattr(request.node, "case", None)
+    if case is None:
+        return Secrets()
+    try:
+        return Secrets.for_case(case, webagent_secrets)
+    except MissingSecretError as error:
+        pytest.fail(f"MissingSecretError: {error}", pytrace=False)
+
+
 class ReportHooks:
     """Hooks that need the session but are not given the config."""
 
@@ -122,6 +146,8 @@ class ReportHooks:
         statistics: dict[str, Any] | None = getattr(report, "webagent", None)
         if report.when == "call" and statistics is not None:
             self.session.summary.add(report.nodeid, statistics)
+        elif report.when == "teardown":
+            self.session.on_teardown_report(report)
 
 
 class XdistHooks:

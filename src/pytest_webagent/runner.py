@@ -25,6 +25,7 @@ from .identity import Drift, verify
 from .llm import Usage
 from .model import Case, Step, StepKind
 from .planner import Execute, Planner, PlanResult, StepRequest
+from .secret_values import Secrets
 from .settings import Settings
 from .trajectory import Entry, TrajectoryFile, concrete, step_values, with_placeholders
 
@@ -61,6 +62,7 @@ class RunContext:
     nodeid: str
     base_url: str | None
     trajectory: TrajectoryFile
+    secrets: Secrets = field(default_factory=Secrets)
 
 
 class CaseRunner:
@@ -80,7 +82,8 @@ class CaseRunner:
         self.settings = settings
         self.planners = planners
         self.run_context = run
-        self.executor = Executor(page)
+        self.secrets = run.secrets
+        self.executor = Executor(page, self.secrets.resolve)  # the only place values are used
         self.results: list[StepResult] = []
         self.failed_usage = Usage()  # model requests of steps that failed (still paid for)
         # Placeholders belong to the case, so one table serves every step's recorded actions.
@@ -93,6 +96,15 @@ class CaseRunner:
         return self.settings.mode
 
     def run(self) -> list[StepResult]:
+        try:
+            return self._run_steps()
+        except BaseException as error:
+            # pytest, Allure and junit-xml print exception messages; a page or Playwright may
+            # have quoted a secret value in them.
+            self.secrets.scrub_exception(error)
+            raise
+
+    def _run_steps(self) -> list[StepResult]:
         if self.case.url:
             self._open(self.case.url)
         for number, step in enumerate(self.case.steps, 1):
@@ -103,16 +115,17 @@ class CaseRunner:
                     self._step_report.resolved(result.resolution, detail, result.usage)
                     if result.actions:
                         self._step_report.attach_json("actions", result.actions)
-                    self.report.after_step(self.page)
+                    self.report.after_step(self.page, self.executor.secret_fields)
                 self.results.append(result)
             except (StepFailed, WebagentError) as failure:
-                self.report.failure(self.page)
+                self.report.failure(self.page, self.executor.secret_fields)
                 if isinstance(failure, StepFailed):
                     failure.attach(self._context(number, step))
                 else:
                     failure.args = (f"{self._where(number, step)}: {failure}",)
                 if not step.optional:
                     raise
+                self.secrets.scrub_exception(failure)
                 warnings.warn(OptionalStepWarning(str(failure)), stacklevel=1)
         return self.results
 
@@ -134,7 +147,7 @@ class CaseRunner:
                 f"{self.case.location}: case {self.case.name!r} starts at the relative URL "
                 f"{url!r} but no base URL is set: pass --base-url or set base_url in the ini file"
             )
-        self.page.goto(url, timeout=self.settings.step_timeout_ms)
+        self.page.goto(self.secrets.resolve(url), timeout=self.settings.step_timeout_ms)
 
     def _timeout_ms(self, step: Step) -> float:
         return step.timeout * 1000 if step.timeout is not None else self.settings.step_timeout_ms
@@ -189,7 +202,7 @@ class CaseRunner:
     def _resolve(
         self, step: Step, timeout: float, drift: Drift | None, done: list[Action]
     ) -> StepResult:
-        url_path = urlparse(self.page.url).path
+        url_path = self.secrets.mask(urlparse(self.page.url).path)
         intent = direct.parse(step) if self.settings.resolver != "llm" and not done else None
         usage = Usage()
         if intent is not None:
@@ -205,7 +218,9 @@ class CaseRunner:
                 lambda action: self._execute(action, timeout),
             )
             actions, resolved_by, usage = result.actions, planner.name, result.usage
-        actions = [*done, *with_placeholders(actions, step, self.values)]
+        # The browser may have been handed a secret a page echoed into a planned value: the
+        # trajectory keeps placeholders only.
+        actions = [*done, *self.secrets.mask_data(with_placeholders(actions, step, self.values))]
         resolution = "re-planned" if drift else ("direct" if intent else "planned")
         entry: Entry = {
             "kind": step.kind.value,
@@ -261,7 +276,9 @@ class CaseRunner:
     def _request(self, step: Step, timeout: float, done: list[Action]) -> StepRequest:
         history = [f"step: {r.step.text} ({r.resolution})" for r in self.results]
         history += [f"this step (replayed): {action['type']}" for action in done]
-        return StepRequest(self.case.goal, step.text, step.kind, history, timeout)
+        return StepRequest(
+            self.case.goal, step.text, step.kind, history, timeout, mask=self.secrets.mask
+        )
 
     def _rerun_hint(self) -> str:
         return f"re-plan it with: pytest --webagent-mode missing '{self.run_context.nodeid}'"
