@@ -9,11 +9,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from jsonschema.exceptions import relevance
 
 from .model import StepKind
+from .origins import AllowedOrigins, origin_of
 from .schemas import planner_answer_validator
 
 CHECK_TYPES = frozenset(
@@ -73,7 +73,12 @@ def extract_json(text: str) -> Any:
 
 
 def parse_answer(
-    text: str, kind: StepKind, snapshot: str, first_round: bool, page_url: str = ""
+    text: str,
+    kind: StepKind,
+    snapshot: str,
+    first_round: bool,
+    page_url: str = "",
+    allowed: AllowedOrigins | None = None,
 ) -> Answer:
     data = extract_json(text)
     if not isinstance(data, dict):
@@ -84,7 +89,7 @@ def parse_answer(
     answer = Answer(data["status"], data["reason"], data.get("actions", []), data.get("verdict"))
     _check_for_kind(answer, kind, first_round)
     _check_refs(answer, snapshot)
-    _check_navigation(answer, page_url)
+    _check_navigation(answer, page_url, allowed)
     return answer
 
 
@@ -130,22 +135,17 @@ def _check_refs(answer: Answer, snapshot: str) -> None:
             )
 
 
-def _check_navigation(answer: Answer, page_url: str) -> None:
-    """Page content can try to steer the model to another site: navigation stays on the origin
-    of the page under test (links the page itself offers can still be clicked)."""
-    here = _origin(page_url)
-    if here is None:
-        return  # no page yet (about:blank): nothing to stay on
+def _check_navigation(answer: Answer, page_url: str, allowed: AllowedOrigins | None) -> None:
+    """Page content can try to steer the model to another site: a navigation must stay on the
+    allowed origins (by default the page's own), and be a web page (no javascript:, file:…)."""
+    if allowed is None:
+        here = origin_of(page_url)
+        if here is None:
+            return  # no page yet (about:blank) and no allowed origins given: nothing to stay on
+        allowed = AllowedOrigins(frozenset({here}))
     for index, action in enumerate(answer.actions):
-        if action["type"] == "navigate" and _origin(urljoin(page_url, action["url"])) != here:
-            raise InvalidAnswer(
-                f"actions/{index}: {action['url']!r} is on another site; navigate only within "
-                f"{here}, or answer no_match"
-            )
-
-
-def _origin(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return None
-    return f"{parts.scheme}://{parts.netloc}".lower()
+        if action["type"] != "navigate":
+            continue
+        refusal = allowed.refusal(allowed.absolute(action["url"], page_url))
+        if refusal is not None:
+            raise InvalidAnswer(f"actions/{index}: {refusal}, or answer no_match")

@@ -160,6 +160,7 @@ def _expand(document: YamlDocument, raw: dict[str, Any], case_path: KeyPath) -> 
             url=_render(document, raw["url"], values, (*case_path, "url"))
             if "url" in raw
             else None,
+            url_line=document.location((*case_path, "url")).line if "url" in raw else 0,
             tags=tuple(raw.get("tags", ())),
             marks=tuple(_mark(spec) for spec in raw.get("marks", ())),
             usefixtures=tuple(raw.get("usefixtures", ())),

@@ -91,7 +91,9 @@ class StepFailed(AssertionError):
         ctx = self.context
         if ctx is not None:
             lines.append(f"{ctx.location}: {self.headline} in case {ctx.case_name!r}")
-            lines.append(f"  step {ctx.step_number}: {ctx.step_text}")
+            # Step 0 is what comes before the steps: opening the case's url.
+            lines.append(f"  step {ctx.step_number}: {ctx.step_text}" if ctx.step_number else
+                         f"  {ctx.step_text}")  # fmt: skip
             if ctx.mode:
                 lines.append(f"  mode: {ctx.mode}")
         else:

@@ -44,9 +44,25 @@ _WAITED_FOR = re.compile(
 )
 
 
+# Where Playwright stopped when the page itself is at fault, in words for people.
+_PAGE_WAITS = (
+    (re.compile(r"waiting for scheduled navigations to finish\s*$"),
+     "the page it opened did not respond"),
+    (re.compile(r'waiting until "load"\s*$'), "the page did not finish loading"),
+    # An event handler that never returned: usually a dialog left open by a dialog listener of
+    # the user's (without one, Playwright closes dialogs itself), or a script in a busy loop.
+    (re.compile(r"- performing \w+ action\s*$"),
+     "the page stopped responding during the action: a dialog left open, or a busy script"),
+)  # fmt: skip
+
+
 def _reason(error: BaseException) -> str:
-    found = _WAITED_FOR.findall(str(error))
-    return f"{_first_line(error)} ({found[-1]})" if found else _first_line(error)
+    text = str(error)
+    found = _WAITED_FOR.findall(text)
+    timed_out = "Timeout" in _first_line(error)
+    stuck = [said for where, said in _PAGE_WAITS if timed_out and where.search(text)]
+    because = found[-1:] or stuck
+    return f"{_first_line(error)} ({because[0]})" if because else _first_line(error)
 
 
 class Executor:

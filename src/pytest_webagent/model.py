@@ -58,6 +58,7 @@ class Case:
     params: dict[str, Any] = field(default_factory=dict)
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Allure: feature, owner…
     links: tuple[Link, ...] = ()
+    url_line: int = 0  # line of `url:` (0 when the case has none)
 
     @property
     def item_name(self) -> str:

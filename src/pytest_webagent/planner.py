@@ -21,6 +21,7 @@ from .executor import Action, describe_action
 from .grounding import ground_all
 from .llm import ModelClient, Usage
 from .model import StepKind
+from .origins import AllowedOrigins
 from .prompt import Message, Observation, correction_message, messages_for
 from .pruning import prune_snapshot
 
@@ -55,6 +56,7 @@ class StepRequest:
     # Applied to everything read from the page before it goes into a prompt: a page can echo a
     # secret typed earlier (a field's value, a URL), and prompts must only hold placeholders.
     mask: Callable[[str], str] = field(default=lambda text: text)
+    allowed: AllowedOrigins | None = None  # where navigate may go (default: the page's origin)
 
 
 class Planner:
@@ -151,7 +153,12 @@ class Planner:
             result.exchanges.append((messages[-1]["content"], text))
             try:
                 answer = parse_answer(
-                    text, request.kind, observation.snapshot, first_round, observation.url
+                    text,
+                    request.kind,
+                    observation.snapshot,
+                    first_round,
+                    observation.url,
+                    request.allowed,
                 )
                 grounded = ground_all(page, answer.actions, request.timeout_ms)
             except InvalidAnswer as error:

@@ -24,6 +24,8 @@ from .executor import Action, Executor
 from .identity import Drift, verify
 from .llm import Usage
 from .model import Case, Step, StepKind
+from .origins import AllowedOrigins
+from .page_watch import PageWatch
 from .planner import Execute, Planner, PlanResult, StepRequest
 from .secret_values import Secrets
 from .settings import Settings
@@ -63,6 +65,7 @@ class RunContext:
     base_url: str | None
     trajectory: TrajectoryFile
     secrets: Secrets = field(default_factory=Secrets)
+    accept_downloads: bool = False  # the case opted in (browser_context_args)
 
 
 class CaseRunner:
@@ -84,6 +87,8 @@ class CaseRunner:
         self.run_context = run
         self.secrets = run.secrets
         self.executor = Executor(page, self.secrets.resolve)  # the only place values are used
+        self.allowed = AllowedOrigins.for_case(settings.allowed_origins, run.base_url, case)
+        self.watch = PageWatch(page, self.allowed, accept_downloads=run.accept_downloads)
         self.results: list[StepResult] = []
         self.failed_usage = Usage()  # model requests of steps that failed (still paid for)
         # Placeholders belong to the case, so one table serves every step's recorded actions.
@@ -110,7 +115,8 @@ class CaseRunner:
         for number, step in enumerate(self.case.steps, 1):
             try:
                 with self.report.step(number, step) as self._step_report:
-                    result = self._run_step(step)
+                    with self.watch.step(number, self._where(number, step)):
+                        result = self._run_step(step)
                     detail = result.drift.describe() if result.drift else ""
                     self._step_report.resolved(result.resolution, detail, result.usage)
                     if result.actions:
@@ -147,7 +153,13 @@ class CaseRunner:
                 f"{self.case.location}: case {self.case.name!r} starts at the relative URL "
                 f"{url!r} but no base URL is set: pass --base-url or set base_url in the ini file"
             )
-        self.page.goto(self.secrets.resolve(url), timeout=self.settings.step_timeout_ms)
+        try:
+            # The browser gets the secret; what a failure shows keeps the placeholder.
+            self.watch.open(self.secrets.resolve(url), url, self.settings.step_timeout_ms)
+        except StepFailed as failure:
+            location = type(self.case.location)(self.case.location.path, self.case.url_line)
+            failure.attach(StepContext(self.case.item_name, location, 0, f"url: {url}", self.mode))
+            raise
 
     def _timeout_ms(self, step: Step) -> float:
         return step.timeout * 1000 if step.timeout is not None else self.settings.step_timeout_ms
@@ -185,8 +197,10 @@ class CaseRunner:
         return None, done
 
     def _execute(self, action: Action, timeout: float) -> None:
+        self.watch.before(action)
         with self._step_report.action(action):
             self.executor.run(action, timeout)
+        self.watch.check()
 
     def _settle(self, timeout: float) -> None:
         """Let a page that the previous action opened run its deferred scripts first.
@@ -277,7 +291,13 @@ class CaseRunner:
         history = [f"step: {r.step.text} ({r.resolution})" for r in self.results]
         history += [f"this step (replayed): {action['type']}" for action in done]
         return StepRequest(
-            self.case.goal, step.text, step.kind, history, timeout, mask=self.secrets.mask
+            self.case.goal,
+            step.text,
+            step.kind,
+            history,
+            timeout,
+            mask=self.secrets.mask,
+            allowed=self.allowed,
         )
 
     def _rerun_hint(self) -> str:

@@ -82,6 +82,7 @@ class WebagentSession:
             base_url=_base_url(request),
             trajectory=self.trajectory_for(case.location.path),
             secrets=secrets,
+            accept_downloads=_accepts_downloads(request),
         )
         self._case_secrets[request.node.nodeid] = secrets
         report = CaseReport(allure_active(self.config), self.settings.screenshots, secrets)
@@ -134,6 +135,19 @@ def _browser_name(request: pytest.FixtureRequest) -> str:
         return str(request.getfixturevalue("browser_name"))
     except pytest.FixtureLookupError:
         return "chromium"
+
+
+def _accepts_downloads(request: pytest.FixtureRequest) -> bool:
+    """Whether the case opted in to downloads: ``accept_downloads`` set to true in
+    pytest-playwright's ``browser_context_args`` (its fixture, or the mark of that name)."""
+    mark = request.node.get_closest_marker("browser_context_args")
+    if mark is not None and "accept_downloads" in mark.kwargs:
+        return bool(mark.kwargs["accept_downloads"])
+    try:
+        context_args: Any = request.getfixturevalue("browser_context_args")
+    except pytest.FixtureLookupError:
+        return False
+    return bool(context_args.get("accept_downloads", False))
 
 
 def _base_url(request: pytest.FixtureRequest) -> str | None:

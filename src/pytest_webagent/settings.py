@@ -11,11 +11,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
 from .errors import ConfigurationError
+from .origins import parse_allowed_origins
 
 
 def _positive_seconds(text: str) -> float:
@@ -77,6 +78,7 @@ class OptionSpec:
     env: str | None = None
     parse: Callable[[str], Any] = _text
     metavar: str = "VALUE"
+    ini_type: Literal["linelist"] | None = None  # a linelist also takes a TOML list
 
     @property
     def dest(self) -> str:
@@ -205,6 +207,17 @@ OPTIONS: tuple[OptionSpec, ...] = (
         metavar="auto|direct|llm",
     ),
     OptionSpec(
+        "webagent_allowed_origins",
+        "Origins (scheme://host[:port]) pages may go to besides the base URL's and those a case "
+        "names itself (its url: and Go to steps); blanks, commas or lines between them; * for "
+        "any. Default: none more.",
+        cli="--webagent-allowed-origins",
+        env="WEBAGENT_ALLOWED_ORIGINS",
+        parse=parse_allowed_origins,
+        metavar="ORIGINS",
+        ini_type="linelist",
+    ),
+    OptionSpec(
         "webagent_browser_executable",
         "Path of the Chromium or Chrome executable to launch (default: Playwright's own "
         "Chromium, else one found on the system).",
@@ -256,6 +269,10 @@ class Settings:
         return float(self.values[name])
 
     @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        return tuple(self.values.get("webagent_allowed_origins") or ())
+
+    @property
     def browser_executable(self) -> Path | None:
         value = self.values["webagent_browser_executable"]
         return Path(value) if value else None
@@ -271,7 +288,7 @@ def register(parser: pytest.Parser) -> None:
     parser.addini("webagent_ignore", IGNORE_HELP, type="linelist")
     for spec in OPTIONS:
         default = "" if "Default" in spec.help else f" Default: {spec.default or 'none'}."
-        parser.addini(spec.ini, spec.help + default)
+        parser.addini(spec.ini, spec.help + default, type=spec.ini_type)
         if spec.cli:
             group.addoption(spec.cli, dest=spec.dest, metavar=spec.metavar, help=spec.help)
 
@@ -308,6 +325,8 @@ def _lookup(config: pytest.Config, spec: OptionSpec, env: Any) -> tuple[str, str
         # (and rejected) like any other, except for options whose empty value means "none".
         return str(config.getoption(spec.dest)), f"command line {spec.cli}"
     ini_value = config.getini(spec.ini)
+    if isinstance(ini_value, list):  # a linelist: lines of an ini value, or a TOML list
+        ini_value = "\n".join(str(line) for line in ini_value)
     if ini_value not in ("", None):
         return str(ini_value), f"ini {spec.ini}"
     if spec.env and env.get(spec.env, "") != "":

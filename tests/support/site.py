@@ -1,4 +1,4 @@
-"""A static site on 127.0.0.1 whose pages tests write on the fly."""
+"""A static site on 127.0.0.1 whose pages tests write on the fly, with a few faulty paths."""
 
 from __future__ import annotations
 
@@ -8,15 +8,49 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+# Requests under HOLD never get an answer: the handler waits until the site stops (at most
+# HOLD_SECONDS, so its thread always ends). Requests under DROP get their connection closed
+# without an answer. /redirect?to=URL answers 302 to URL.
+HOLD = "/hold/"
+DROP = "/drop/"
+HOLD_SECONDS = 30.0
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, handler: Any) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+        self.released = threading.Event()
+        self.paths: list[str] = []  # every path requested, in order
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    server: _Server
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
+
+    def do_GET(self) -> None:
+        self.server.paths.append(self.path)
+        if self.path.startswith(HOLD):
+            self.server.released.wait(HOLD_SECONDS)
+            self.close_connection = True
+        elif self.path.startswith(DROP):
+            self.close_connection = True
+        elif self.path.startswith("/redirect?"):
+            self.send_response(302)
+            self.send_header("Location", parse_qs(urlsplit(self.path).query)["to"][0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            super().do_GET()
 
 
 class StaticSite:
@@ -25,15 +59,18 @@ class StaticSite:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
-        handler = partial(_QuietHandler, directory=str(root))
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
+        self._server = _Server(partial(_QuietHandler, directory=str(root)))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    @property
+    def paths(self) -> list[str]:
+        """Every path requested so far, query included."""
+        return list(self._server.paths)
 
     def page(self, name: str, body: str, title: str = "Test page") -> str:
         """Write ``body`` as a full HTML page; returns its path (e.g. ``/form.html``)."""
@@ -46,6 +83,7 @@ class StaticSite:
         return self
 
     def stop(self) -> None:
+        self._server.released.set()  # held requests end now
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
