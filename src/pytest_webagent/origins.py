@@ -54,8 +54,9 @@ def parse_allowed_origins(text: str) -> tuple[str, ...]:
     """The value of ``webagent_allowed_origins``: origins separated by blanks, commas or lines."""
     origins: list[str] = []
     for entry in filter(None, re.split(r"[\s,]+", text)):
-        origin = entry if entry == ANY_ORIGIN else origin_of(entry)
-        parts = urlsplit(entry)
+        origin, parts = origin_of(entry), urlsplit(entry)
+        if entry == ANY_ORIGIN:
+            origin, parts = entry, urlsplit("")
         if origin is None or parts.path not in ("", "/") or parts.query or parts.fragment:
             raise ValueError(
                 f"{entry!r} is not an origin: write scheme://host[:port] (http or https, no "
@@ -122,7 +123,10 @@ class AllowedOrigins:
         return ", ".join(shown) or "(none: no base URL, and the case names no URL)"
 
     def how_to_allow(self, url: str) -> str:
-        origin = origin_of(url) or f"{urlsplit(url).scheme}:"
+        origin = origin_of(url)
+        if origin is None:
+            scheme = urlsplit(url).scheme.lower()
+            return f'hint: only a case\'s own url: or Go to "..." steps may open {scheme}: URLs'
         return HOW_TO_ALLOW.format(origin=origin)
 
 

@@ -4,56 +4,47 @@ dialogs it opened, which downloads it started. Failures say so instead of timing
 Everything is learnt from events Playwright delivers anyway (main-frame navigations, crashes,
 closed dialogs) or only on failure (failed navigation requests): watching costs no round trip per
 action. Dialogs are left to Playwright (it dismisses them when no listener of the user's handles
-them), so a dialog never blocks a step; they are only named when a step fails.
+them), so a dialog never blocks a step; they are only named when a step fails. Downloads are
+refused (``downloads``) unless the case opted in.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-from playwright.sync_api import Dialog, Download, Frame, Page, Request
+from playwright.sync_api import Dialog, Frame, Page, Request
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from .downloads import refuse_downloads
 from .errors import StepFailed
 from .executor import Action, describe_action
+from .model import Case
 from .origins import AllowedOrigins, shown_url
+from .page_faults import (
+    DIALOG_HINT,
+    NOT_LOADING_HINT,
+    LeftAllowedOrigins,
+    PageCrashed,
+    PageNotLoaded,
+    first_line,
+    may_be_a_crash,
+)
 
 ERROR_PAGE = "chrome-error://"  # what the main frame shows when a navigation could not load
 MAX_DIALOGS = 5
 # The crash event trails the error of the call that met the crash (by 0.2-0.4 s when measured
 # on a loaded machine); waited for only after errors that a crash could explain.
 CRASH_GRACE_MS = 1500
-DIALOG_HINT = (
-    "without a dialog listener of your own Playwright dismisses dialogs (confirm() returns "
-    "false, prompt() null) and accepts beforeunload; see docs/troubleshooting.md#dialogs"
-)
-
-
-class LeftAllowedOrigins(StepFailed):
-    headline = "navigation left the allowed origins"
-
-
-class PageCrashed(StepFailed):
-    headline = "page crashed"
-
-
-class PageNotLoaded(StepFailed):
-    headline = "page did not load"
-
-
-class DownloadRefusedWarning(UserWarning):
-    """A page started a download; it was cancelled because the case did not opt in."""
 
 
 class PageWatch:
-    def __init__(self, page: Page, allowed: AllowedOrigins, *, accept_downloads: bool) -> None:
+    def __init__(
+        self, page: Page, allowed: AllowedOrigins, *, accept_downloads: bool, case: Case
+    ) -> None:
         self.page = page
         self.allowed = allowed
-        self.accept_downloads = accept_downloads
-        self.where = ""  # the running step, for warnings raised from events
         self._step = 0
         self._last_action = ""
         self._left_to: str | None = None  # first main-frame URL off the allowed origins
@@ -64,7 +55,8 @@ class PageWatch:
         page.on("requestfailed", self._on_request_failed)
         page.on("crash", self._on_crash)
         page.on("dialogclosed", self._on_dialog)
-        page.on("download", self._on_download)
+        if not accept_downloads:
+            refuse_downloads(page, f"{case.location}: case {case.item_name!r}")
 
     # -- checks ------------------------------------------------------------------------------
     def open(self, target: str, url: str, timeout_ms: float) -> None:
@@ -76,16 +68,16 @@ class PageWatch:
         try:
             self.page.goto(target, timeout=timeout_ms)
         except PlaywrightError as error:
-            self.raise_if_crashed(error)
+            if may_be_a_crash(error):
+                self.raise_if_crashed(error)
             if not isinstance(error, PlaywrightTimeout):
-                raise PageNotLoaded(f"could not open {url}: {_first_line(error)}") from error
+                raise PageNotLoaded(f"could not open {url}: {first_line(error)}") from error
             reached = self.page.url != "about:blank"
             why = "did not finish loading" if reached else "got no response from the server"
             raise PageNotLoaded(
                 f"{url} {why} within {timeout_ms / 1000:g}s (webagent_step_timeout)",
-                hints=["hint: is the application up? A page waits for its load event: images, "
-                       "scripts and frames that never finish keep it loading"],
-            ) from error  # fmt: skip
+                hints=[NOT_LOADING_HINT],
+            ) from error
         self.check()
 
     def before(self, action: Action) -> None:
@@ -103,7 +95,7 @@ class PageWatch:
 
     def check(self) -> None:
         if self._crashed:
-            raise PageCrashed(CRASH_REASON, hints=[CRASH_HINT])
+            raise PageCrashed()
         failed, self._failed_load = self._failed_load, None
         left, self._left_to = self._left_to, None
         on_error_page = self.page.url.startswith(ERROR_PAGE)
@@ -127,19 +119,19 @@ class PageWatch:
             with suppress(PlaywrightError):
                 self.page.wait_for_event("crash", timeout=CRASH_GRACE_MS)
         if self._crashed:
-            raise PageCrashed(CRASH_REASON, hints=[CRASH_HINT]) from error
+            raise PageCrashed() from error
 
     @contextmanager
-    def step(self, number: int, where: str) -> Iterator[None]:
+    def step(self, number: int) -> Iterator[None]:
         """Around one step: checks before and after, and failures told what the page did."""
-        self.where, self._step = where, number
+        self._step = number
         try:
             self.check()
             yield
             self.check()
         except (StepFailed, PlaywrightError) as failure:
             self._failed_load = None  # this step failed already: not the next one's failure
-            if not isinstance(failure, PageCrashed) and _maybe_crash(failure):
+            if not isinstance(failure, PageCrashed) and may_be_a_crash(failure):
                 self.raise_if_crashed(failure)
             if isinstance(failure, StepFailed) and self._dialogs:
                 # A dismissed confirm() shows only later, when a check fails: name it there.
@@ -165,42 +157,5 @@ class PageWatch:
         shown = f"{dialog.type} {message[:80]!r}" if message else dialog.type
         self._dialogs = [*self._dialogs, f"{shown} (step {self._step})"][-MAX_DIALOGS:]
 
-    def _on_download(self, download: Download) -> None:
-        if self.accept_downloads:
-            return
-        # Cancelled at once, and a small file that arrived whole before that deleted: nothing
-        # stays on disk. (Deleting a cancelled download raises "canceled".)
-        with suppress(PlaywrightError):
-            download.cancel()
-        with suppress(PlaywrightError):
-            download.delete()
-        warnings.warn(
-            DownloadRefusedWarning(
-                f"{self.where}: the page started a download of {download.suggested_filename!r} "
-                f"from {shown_url(download.url)}; it was cancelled: downloads are off unless the "
-                "case opts in (marks: - browser_context_args: {accept_downloads: true})"
-            ),
-            stacklevel=1,
-        )
-
     def _after(self) -> str:
         return f"after {self._last_action}" if self._last_action else "before any action"
-
-
-CRASH_REASON = "the page crashed (the browser's process for it died): nothing more can run in it"
-CRASH_HINT = (
-    "hint: usually the browser ran out of memory (in containers, a small /dev/shm: launch "
-    "Chromium with --disable-dev-shm-usage) or met a bug; run the case again"
-)
-
-
-def _maybe_crash(failure: BaseException) -> bool:
-    """Whether waiting a moment for a crash event could explain ``failure``: only errors of the
-    browser, not a check that did not hold, are worth the wait."""
-    text = f"{failure} {failure.__cause__ or ''}".lower()
-    return any(word in text for word in ("crash", "err_aborted", "closed"))
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

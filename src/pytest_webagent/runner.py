@@ -88,7 +88,7 @@ class CaseRunner:
         self.secrets = run.secrets
         self.executor = Executor(page, self.secrets.resolve)  # the only place values are used
         self.allowed = AllowedOrigins.for_case(settings.allowed_origins, run.base_url, case)
-        self.watch = PageWatch(page, self.allowed, accept_downloads=run.accept_downloads)
+        self.watch = PageWatch(page, self.allowed, accept_downloads=run.accept_downloads, case=case)
         self.results: list[StepResult] = []
         self.failed_usage = Usage()  # model requests of steps that failed (still paid for)
         # Placeholders belong to the case, so one table serves every step's recorded actions.
@@ -115,7 +115,7 @@ class CaseRunner:
         for number, step in enumerate(self.case.steps, 1):
             try:
                 with self.report.step(number, step) as self._step_report:
-                    with self.watch.step(number, self._where(number, step)):
+                    with self.watch.step(number):
                         result = self._run_step(step)
                     detail = result.drift.describe() if result.drift else ""
                     self._step_report.resolved(result.resolution, detail, result.usage)

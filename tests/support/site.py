@@ -26,6 +26,9 @@ class _Server(ThreadingHTTPServer):
         self.released = threading.Event()
         self.paths: list[str] = []  # every path requested, in order
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a browser that gives up on a held or cancelled response is no error here
+
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     server: _Server
