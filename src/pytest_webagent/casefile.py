@@ -11,8 +11,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from .errors import CaseFileError
-from .model import Case, Link, MarkSpec, Step, StepKind
-from .phrases import is_assertion
+from .model import Case, Link, MarkSpec, Step, StepKind, step_kind_and_template
 from .schemas import case_validator
 from .templating import TemplateError, check_syntax, render
 from .yamlsource import KeyPath, YamlDocument, format_key_path, load_yaml
@@ -254,9 +253,7 @@ def _steps(
         if kind is StepKind.ASSERTION and step_path in document.quoted and '"' not in template:
             # `expect: "Welcome, Alice"`: YAML ate the quotes the author meant as "this text".
             template = f'"{template}"'
-        if kind is StepKind.ACTION and is_assertion(template):
-            # `- Verify that "X" is visible` is a check however it is written: never healed.
-            kind = StepKind.ASSERTION
+        kind, template = step_kind_and_template(kind, template)
         text = _render(document, template, values, step_path)
         yield Step(
             kind=kind,

@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 from . import launch_fixtures, recording, settings
-from .collection import CASE_SUFFIXES, CaseFile, CaseItem, is_case_file
+from .agent import Agent, failed_in_declared_steps
+from .collection import CASE_SUFFIXES, CaseFile, failure_report, is_case_file, mark_item
 from .errors import ConfigurationError
+from .pycase import spec_of
 from .session import SESSION_KEY, WebagentSession
 
 
@@ -61,13 +64,32 @@ def pytest_runtestloop(session: pytest.Session) -> None:
         session.config.option.continue_on_collection_errors = True
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # A Python test running a YAML case gets that case's tags and marks (usefixtures and
+    # parametrize were applied by the decorator: pytest reads them before this hook).
+    spec = spec_of(item)
+    if spec is not None and spec.file_cases:
+        mark_item(item, next(iter(spec.file_cases.values())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    yield  # raises when the test failed
+    item.config.stash[SESSION_KEY].after_passing_call(item)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    if report.when == "call" and isinstance(item, CaseItem):
+    if report.when == "call":
         item.config.stash[SESSION_KEY].on_call_report(item, report)
+        error = call.excinfo.value if call.excinfo is not None else None
+        if report.failed and error is not None and failed_in_declared_steps(item, error):
+            # Steps declared by @webagent.case fail as a YAML case's steps do: the step report
+            # (file, line, step), not a traceback into the wrapper that ran them.
+            report.longrepr = failure_report(item.config, error) or report.longrepr
     return report
 
 
@@ -103,6 +125,13 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 def webagent_session(pytestconfig: pytest.Config) -> WebagentSession:
     """The plugin's state for this session (settings, stores, statistics)."""
     return pytestconfig.stash[SESSION_KEY]
+
+
+@pytest.fixture
+def agent(request: pytest.FixtureRequest, page: Page, webagent_session: WebagentSession) -> Agent:
+    """Natural-language steps in this test's ``page``: ``agent.do(...)``, ``agent.expect(...)``,
+    ``agent.judge(...)``, each one a step of the test's case, recorded and replayed."""
+    return Agent(webagent_session, page, request)
 
 
 class ReportHooks:
