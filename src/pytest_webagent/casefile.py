@@ -58,6 +58,11 @@ def _validate(document: YamlDocument) -> None:
     )
 
 
+def problem(error: ValidationError) -> str:
+    """What is wrong, in words, for an error of the case schema (or of one of its parts)."""
+    return _describe(_most_specific(error))
+
+
 def _most_specific(error: ValidationError) -> ValidationError:
     """Descend a ``oneOf`` into the branch the author evidently meant.
 

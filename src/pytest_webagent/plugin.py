@@ -97,6 +97,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     webagent = session.config.stash[SESSION_KEY]
     if webagent.is_worker:
         return  # the controller merges what its workers recorded
+    if not webagent.summary.cases:
+        # Nothing ran a case, so nothing is pending: a run of tests that never use the agent
+        # does not even create the working store.
+        return
     recording.merge_pending(webagent.store, webagent.run_id, webagent.summary)
     prune = bool(session.config.getoption("webagent_prune"))
     recording.review_stale(prune, webagent.summary)

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from jsonschema.exceptions import best_match
 
+from .casefile import problem
 from .compat import parameter_ids
 from .errors import CaseDefinitionError, Location
 from .model import Case, Step, StepKind, step_kind_and_template
@@ -62,10 +63,7 @@ def draft(raw: Any, where: Location, what: str) -> StepDraft:
     """A step given as YAML gives it (a string, or ``{"do"|"expect"|"judge": text, ...}``)."""
     invalid = best_match(validator_for("case.schema.json", "step").iter_errors(raw))
     if invalid is not None:
-        problem = invalid.message
-        if invalid.validator == "oneOf":
-            problem = f"{raw!r} is not a step: expected {invalid.schema['description']}"
-        raise CaseDefinitionError(f"{where}: {what}: {problem}")
+        raise CaseDefinitionError(f"{where}: {what}: {problem(invalid)}")
     if isinstance(raw, str):
         return StepDraft(StepKind.ACTION, raw, where.path, where.line)
     key = next(k for k in STEP_KINDS if k in raw)
