@@ -269,6 +269,12 @@ FAILING = """
 
     def test_unknown_placeholder(page: Page, agent: Agent) -> None:
         agent.do('Fill "New todo" with "{{ nothing }}"')
+
+
+    def test_optional_step_warns(page: Page, agent: Agent) -> None:
+        page.goto("/todos.html")
+        agent.do('Click the "Archive" button', optional=True, timeout=2)
+        agent.expect('"Nothing to do" is visible')
     """
 
 HELPERS = """
@@ -293,7 +299,7 @@ def test_failures_point_at_the_python_line_of_the_step(demo_project: WebagentPro
 
     result = project.run()
 
-    result.assert_outcomes(failed=4)
+    result.assert_outcomes(failed=4, passed=1, warnings=1)
     reports = {r.nodeid.split("::")[1]: r for r in result.reprec.getfailures()}  # type: ignore[attr-defined]
     path = project.path / "test_failing.py"
 
@@ -327,8 +333,51 @@ def test_failures_point_at_the_python_line_of_the_step(demo_project: WebagentPro
         f"CaseDefinitionError: {path}:{placeholder_line}: unknown placeholder {{{{ nothing }}}} "
         "(known: none defined)"
     ) in placeholder
-    # A failing test records nothing.
-    assert not (project.path / "__trajectories__").exists()
+    result.stdout.fnmatch_lines(
+        ["*OptionalStepWarning: *test_failing.py:*: target not found in case *"]
+    )
+    # A failing test records nothing; the test whose failed step was optional passed.
+    assert texts(project.path / "__trajectories__" / "test_failing.py.json") == {
+        "test_optional_step_warns": ['"Nothing to do" is visible']
+    }
+
+
+MISTAKES = {
+    "test_unknown_name.py": (
+        '@webagent.case(from_file="shared/cases.yaml", name="sign out")',
+        "shared/cases.yaml has no case named 'sign out' (it has 'sign in', "
+        "'wrong password is rejected')",
+    ),
+    "test_no_file.py": (
+        '@webagent.case(from_file="missing.yaml", name="x")',
+        "from_file: no case file",
+    ),
+    "test_file_and_steps.py": (
+        '@webagent.case(from_file="shared/cases.yaml", name="sign in", url="/x")',
+        "from_file= takes the name of a case in that file, and nothing else",
+    ),
+    "test_bad_step.py": (
+        '@webagent.case(steps=["Click \\"Go\\"", {"do": "x", "timeout": 0}])',
+        "steps[1]: 0 is less than or equal to the minimum of 0",
+    ),
+}
+
+
+def test_decorator_mistakes_are_collection_errors_naming_the_line(
+    demo_project: WebagentProject,
+) -> None:
+    project = python_project(demo_project)
+    for name, (decorator, _) in MISTAKES.items():
+        source = f"from pytest_webagent import webagent\n\n\n{decorator}\ndef test_x():\n    pass\n"
+        project.case(name, source)
+
+    result = project.run("--collect-only")
+
+    result.assert_outcomes(errors=len(MISTAKES))
+    output = result.stdout.str()
+    for name, (_, message) in MISTAKES.items():
+        assert f"CaseDefinitionError: {project.path / name}:4: " in output
+        assert message in output
 
 
 STALE_V1 = """

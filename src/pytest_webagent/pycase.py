@@ -61,6 +61,7 @@ class CaseSpec:
 
 def draft(raw: Any, where: Location, what: str) -> StepDraft:
     """A step given as YAML gives it (a string, or ``{"do"|"expect"|"judge": text, ...}``)."""
+    __tracebackhide__ = True
     invalid = best_match(validator_for("case.schema.json", "step").iter_errors(raw))
     if invalid is not None:
         raise CaseDefinitionError(f"{where}: {what}: {problem(invalid)}")

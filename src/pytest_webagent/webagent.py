@@ -20,8 +20,9 @@ import pytest
 
 from .agent import Agent, run_declared_steps
 from .casefile import load_cases
-from .errors import CaseDefinitionError, Location
-from .pycase import SPEC_ATTRIBUTE, CaseSpec, declared_lines, draft
+from .errors import CaseDefinitionError, CaseFileError, Location
+from .model import Case
+from .pycase import SPEC_ATTRIBUTE, CaseSpec, StepDraft, declared_lines, draft
 
 __all__ = ["Agent", "StepSpec", "case"]
 
@@ -57,6 +58,7 @@ def case(
     The test's trajectory is ``__trajectories__/<module>.py.json`` beside the test module,
     under the test's id (``test_login[alice]``).
     """
+    __tracebackhide__ = True  # a mistake is shown at the decorator, not in this module
     caller = sys._getframe(1)
     where = Location(Path(caller.f_code.co_filename), caller.f_lineno)
     if from_file is not None:
@@ -70,11 +72,10 @@ def case(
         if name is not None and not name.strip():
             raise CaseDefinitionError(f"{where}: a case name may not be blank")
         lines = declared_lines(str(where.path), where.line, len(steps))
-        drafts = tuple(
-            draft(raw, Location(where.path, line), f"steps[{index}]")
-            for index, (raw, line) in enumerate(zip(steps, lines, strict=True))
-        )
-        spec = CaseSpec(where, name, url, description, drafts)
+        drafts: list[StepDraft] = []
+        for index, (raw, line) in enumerate(zip(steps, lines, strict=True)):
+            drafts.append(draft(raw, Location(where.path, line), f"steps[{index}]"))
+        spec = CaseSpec(where, name, url, description, tuple(drafts))
 
     def decorate(function: TestFunction) -> TestFunction:
         if not inspect.isfunction(function):
@@ -85,14 +86,27 @@ def case(
 
 
 def _file_spec(where: Location, path: Path, name: str) -> CaseSpec:
+    __tracebackhide__ = True
     path = path if path.is_absolute() else where.path.parent / path
     if not path.is_file():
         raise CaseDefinitionError(f"{where}: from_file: no case file {path}")
-    rows = {case.param_id: case for case in load_cases(path) if case.name == name}
+    cases = _load(path)
+    rows = {case.param_id: case for case in cases if case.name == name}
     if not rows:
-        known = ", ".join(repr(case.name) for case in load_cases(path))
+        known = ", ".join(repr(name) for name in dict.fromkeys(case.name for case in cases))
         raise CaseDefinitionError(f"{where}: {path} has no case named {name!r} (it has {known})")
     return CaseSpec(where, name, file_cases=rows)
+
+
+def _load(path: Path) -> list[Case]:
+    """The cases of ``path``; a broken file is reported by its own error, with no traceback."""
+    __tracebackhide__ = True
+    failure: CaseFileError | None = None
+    try:
+        return load_cases(path)
+    except CaseFileError as error:
+        failure = error
+    raise failure.with_traceback(None)
 
 
 def _with_case(function: TestFunction, spec: CaseSpec) -> TestFunction:
