@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test report lint typecheck clean
+.PHONY: demo test report docs lint typecheck clean
 
 $(STAMP): pyproject.toml scripts/install-browser.sh
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ report: $(STAMP)
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest -n 2 -q
 
+## Build the documentation site (mkdocs.yml, docs/) into site/, offline; any broken link fails it.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks
 	$(BIN)/ruff format --check src tests examples benchmarks
@@ -41,4 +45,4 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .webagent-cache .pytest_cache .mypy_cache .ruff_cache allure-results test-results
+	rm -rf $(VENV) .webagent-cache .pytest_cache .mypy_cache .ruff_cache allure-results test-results site

@@ -4,6 +4,7 @@ labels and links, attachments, and failed (not broken) for assertion failures.""
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +175,33 @@ def test_tool_errors_are_broken_not_failed(
     (result,) = results(allure_dir).values()
     assert result["status"] == "broken"
     assert "unreadable trajectory file" in result["statusDetails"]["message"]
+
+
+def test_the_trace_of_a_failed_case_is_attached_when_tracing_is_on(
+    project: WebagentProject, site: StaticSite, tmp_path: Path
+) -> None:
+    path = site.page("search.html", PAGE)
+    project.case(
+        "cases/t.yaml",
+        f"""
+        cases:
+          - name: passes
+            url: {path}
+            steps: [Click "Go"]
+          - name: fails
+            url: {path}
+            steps:
+              - expect: "Found: pears"
+        """,
+    )
+    allure_dir = tmp_path / "traced"
+
+    result = project.run(f"--alluredir={allure_dir}", "--tracing=retain-on-failure")
+
+    result.assert_outcomes(passed=1, failed=1)
+    by_name = results(allure_dir)
+    assert not [a for a in by_name["passes"]["attachments"] if a["name"] == "Playwright trace"]
+    (trace,) = [a for a in by_name["fails"]["attachments"] if a["name"] == "Playwright trace"]
+    assert trace["type"] == "application/vnd.allure.playwright-trace"
+    with zipfile.ZipFile(allure_dir / trace["source"]) as archive:
+        assert "Found: pears" in archive.read("trace.trace").decode()

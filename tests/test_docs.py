@@ -1,15 +1,25 @@
-"""The configuration reference documents every option the plugin registers."""
+"""The documentation: every option in the configuration reference, every error message in
+troubleshooting, and a site that builds offline with every page of its nav."""
 
 from __future__ import annotations
 
+import ast
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from pytest_webagent.settings import OPTIONS
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+SOURCE = REPO / "src" / "pytest_webagent"
 
 
 def registered_options(pytester: pytest.Pytester) -> set[str]:
@@ -34,3 +44,132 @@ def test_every_environment_variable_is_in_the_configuration_reference() -> None:
     reference = (DOCS / "configuration.md").read_text(encoding="utf-8")
     missing = sorted(spec.env for spec in OPTIONS if spec.env and f"`{spec.env}`" not in reference)
     assert not missing, f"environment variables missing from docs/configuration.md: {missing}"
+
+
+# Messages of programming errors inside the package, which no configuration or case can cause.
+INTERNAL_MESSAGES = {
+    "budget_tokens must be positive, not",  # the setting is bounded to 500 or more
+    "working store keys are strings, not",  # the plugin's own use of its store
+    "the working store holds JSON values, not files",
+    "unreachable",  # after a loop that returns or raises
+}
+
+
+def _literal_parts(node: ast.expr) -> Iterator[str]:
+    """The constant text of a string, f-string or concatenation of them."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.JoinedStr):
+        for value in node.values:
+            yield from _literal_parts(value)
+    elif isinstance(node, ast.BinOp):
+        yield from _literal_parts(node.left)
+        yield from _literal_parts(node.right)
+
+
+def _error_messages(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """(line, constant fragment) of each message given to a raised exception or to a helper that
+    builds one (``self._error(cause, "is unreachable")``)."""
+    for node in ast.walk(tree):
+        calls: list[tuple[ast.Call, list[ast.expr]]] = []
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+            calls.append((node.exc, node.exc.args[:1]))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "_error"
+        ):
+            calls.append((node, node.args[1:]))
+        for call, message_args in calls:
+            for argument in message_args:
+                for part in _literal_parts(argument):
+                    fragment = " ".join(part.split())
+                    if len(fragment) >= 8:  # shorter ones are punctuation between values
+                        yield call.lineno, fragment
+
+
+def test_every_error_message_is_in_troubleshooting() -> None:
+    troubleshooting = " ".join((DOCS / "troubleshooting.md").read_text(encoding="utf-8").split())
+    seen: list[str] = []
+    missing: list[str] = []
+    for module in sorted(SOURCE.rglob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for line, fragment in _error_messages(tree):
+            seen.append(fragment)
+            if fragment not in troubleshooting and fragment not in INTERNAL_MESSAGES:
+                missing.append(f"{module.relative_to(REPO)}:{line}: {fragment!r}")
+    # The scan itself works: it finds messages of each family.
+    assert "this step is not explicit and no model is configured" in seen
+    assert "refused the API key (401); check OPENAI_API_KEY" in seen
+    assert "must be a whole number from" in seen
+    assert not missing, "messages missing from docs/troubleshooting.md:\n" + "\n".join(missing)
+
+
+def nav_pages(nav: list[Any]) -> Iterator[tuple[str, str]]:
+    """(title, file) of every page in an mkdocs.yml nav, sections flattened."""
+    for item in nav:
+        if isinstance(item, str):
+            yield item, item
+            continue
+        for title, value in item.items():
+            if isinstance(value, list):
+                yield from nav_pages(value)
+            else:
+                yield title, value
+
+
+# A resource the browser would fetch when a page is opened: the site must not need the network.
+EXTERNAL_RESOURCE = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:https?:)?//[^\"]+")
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``mkdocs build --strict`` of mkdocs.yml, with any HTTP(S) access routed to a dead proxy."""
+    site = tmp_path_factory.mktemp("site")
+    offline = {name: "http://127.0.0.1:9" for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")}
+    environment = {**os.environ, **offline, **{k.lower(): v for k, v in offline.items()}}
+    environment.pop("NO_PROXY", None)
+    environment.pop("no_proxy", None)
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
+         str(REPO / "mkdocs.yml"), "--site-dir", str(site)],
+        capture_output=True, text=True, env=environment, timeout=300, check=False,
+    )  # fmt: skip
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stderr}"
+    return site
+
+
+def test_the_site_builds_with_every_page_of_the_nav(built_site: Path) -> None:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    pages = list(nav_pages(config["nav"]))
+    assert ("Configuration reference", "configuration.md") in pages
+    assert ("Troubleshooting", "troubleshooting.md") in pages
+    for title, source in pages:
+        assert (DOCS / source).is_file(), f"nav entry {title!r}: docs/{source} does not exist"
+        built = built_site / Path(source).with_suffix(".html")
+        assert built.is_file(), f"nav entry {title!r}: {built.name} was not built"
+        html = built.read_text(encoding="utf-8")
+        assert f">{title}</a>" in html, f"{built.name} does not show the nav entry {title!r}"
+        heading = (DOCS / source).read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+        assert heading in html, f"{built.name} lacks its page's heading {heading!r}"
+
+
+def test_the_built_site_loads_nothing_from_the_network(built_site: Path) -> None:
+    pages = sorted(built_site.glob("*.html"))
+    assert len(pages) > 5
+    fetched = {
+        f"{page.name}: {match.group(0)}"
+        for page in pages
+        for match in EXTERNAL_RESOURCE.finditer(page.read_text(encoding="utf-8"))
+    }
+    assert not fetched, f"pages that fetch from the network: {sorted(fetched)}"
+
+
+def test_every_registered_option_is_in_the_built_configuration_page(
+    built_site: Path, pytester: pytest.Pytester
+) -> None:
+    page = (built_site / "configuration.html").read_text(encoding="utf-8")
+    options = registered_options(pytester)
+    assert {spec.ini for spec in OPTIONS} <= options
+    missing = sorted(name for name in options if f"<code>{name}</code>" not in page)
+    assert not missing, f"options missing from the built configuration page: {missing}"

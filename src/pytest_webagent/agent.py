@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from playwright.sync_api import Page
 from .errors import Location, StepFailed, WebagentError
 from .pycase import Occurrences, build_case, case_id_of, draft, make_step, spec_of, values_of
 from .runner import CaseRunner
+from .secret_values import Secrets
 from .session import WebagentSession
 
 
@@ -29,10 +32,18 @@ class Agent:
     passes. A step that fails raises an ``AssertionError`` naming this call's file and line.
     """
 
-    def __init__(self, session: WebagentSession, page: Page, request: pytest.FixtureRequest):
+    def __init__(
+        self,
+        session: WebagentSession,
+        page: Page,
+        request: pytest.FixtureRequest,
+        provided_secrets: Mapping[str, str],
+    ) -> None:
         self._session = session
         self._page = page
         self._request = request
+        self._provided_secrets = provided_secrets
+        self._secrets = Secrets()  # the values of the secrets the steps so far use
         self._item: pytest.Function = request.node  # the agent is a function-scoped fixture
         self._spec = spec_of(self._item)
         self._row: str | None = getattr(request, "param", None)  # a from_file case's row
@@ -83,6 +94,11 @@ class Agent:
         try:
             runner = self._started()
             step = make_step(draft(raw, where, f"agent.{key}()"), self._values, self._occurrences)
+            self._secrets.add(
+                Secrets.for_case(
+                    replace(runner.case, url=None, steps=(step,)), self._provided_secrets
+                )
+            )
             runner.run_step(step)
             return
         except (StepFailed, WebagentError) as caught:
@@ -95,10 +111,12 @@ class Agent:
         if self._runner is None:
             case = build_case(self._item, self._spec, self._row)
             self._occurrences.update((step.kind, step.template) for step in case.steps)
+            self._secrets.add(Secrets.for_case(case, self._provided_secrets))
             self._runner = self._session.open_case(
                 case,
                 self._page,
                 self._request,
+                self._secrets,
                 case_id=case_id_of(self._item),
                 source=self._item.path,
             )
@@ -108,8 +126,8 @@ class Agent:
 
 def run_declared_steps(agent: Agent) -> None:
     """Start the case of a ``@webagent.case`` test and run the steps it declared."""
-    runner = agent._started()
     try:
+        runner = agent._started()
         for step in runner.case.steps:
             runner.run_step(step)
     except BaseException as failure:

@@ -8,31 +8,45 @@ Everything here is a no-op unless allure-pytest is collecting results (``--allur
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from .executor import Action, describe_action
 from .llm import Usage
 from .model import Case, Step
+from .secret_values import Secrets
 
 ATTACHMENT_LIMIT = 200_000  # characters; prompts of large pages are cut, not dropped
+# Allure 3 opens attachments of this type in Playwright's trace viewer; Allure 2 offers a download.
+TRACE_CONTENT_TYPE = "application/vnd.allure.playwright-trace"
 
 
 def allure_active(config: pytest.Config) -> bool:
     return config.pluginmanager.get_plugin("allure_listener") is not None
 
 
+def attach_trace(path: Path) -> None:
+    """Attach a Playwright trace to the running test (after its teardown, before it closes)."""
+    import allure
+
+    allure.attach.file(
+        str(path), name="Playwright trace", attachment_type=TRACE_CONTENT_TYPE, extension="zip"
+    )
+
+
 class StepReport:
     """The Allure step of one natural-language step (inactive: all no-ops)."""
 
-    def __init__(self, active: bool, step_uuid: Any = None) -> None:
+    def __init__(self, active: bool, step_uuid: Any = None, secrets: Secrets | None = None) -> None:
         self.active = active
         self._uuid = step_uuid
+        self._secrets = secrets or Secrets()
 
     def resolved(self, resolution: str, detail: str, usage: Usage) -> None:
         """Record how the step was resolved (and what the model cost) on its Allure step."""
@@ -57,16 +71,18 @@ class StepReport:
             return nullcontext()
         import allure
 
-        return allure.step(describe_action(action))
+        return _scrubbing(self._secrets, allure.step(self._secrets.mask(describe_action(action))))
 
     def attach_json(self, name: str, data: Any) -> None:
-        self.attach_text(name, json.dumps(data, indent=2, sort_keys=True), json_type=True)
+        text = json.dumps(self._secrets.mask_data(data), indent=2, sort_keys=True)
+        self.attach_text(name, text, json_type=True)
 
     def attach_text(self, name: str, text: str, *, json_type: bool = False) -> None:
         if not self.active:
             return
         import allure
 
+        text = self._secrets.mask(text)
         if len(text) > ATTACHMENT_LIMIT:
             text = text[:ATTACHMENT_LIMIT] + f"\n… cut at {ATTACHMENT_LIMIT} characters"
         kind = allure.attachment_type.JSON if json_type else allure.attachment_type.TEXT
@@ -82,9 +98,12 @@ class StepReport:
 class CaseReport:
     """The Allure side of one case run."""
 
-    def __init__(self, active: bool, screenshots: str = "failure") -> None:
+    def __init__(
+        self, active: bool, screenshots: str = "failure", secrets: Secrets | None = None
+    ) -> None:
         self.active = active
         self.screenshots = screenshots  # on | failure | off
+        self.secrets = secrets or Secrets()
 
     def describe(self, case: Case, parameters: dict[str, str]) -> None:
         if not self.active:
@@ -109,7 +128,7 @@ class CaseReport:
 
             allure.dynamic.parameter(name, value)
 
-    def failure(self, page: Page) -> None:
+    def failure(self, page: Page, hide: Sequence[Locator] = ()) -> None:
         """What the page looked like when a step failed: a screenshot and its ARIA snapshot."""
         if not self.active:
             return
@@ -117,30 +136,31 @@ class CaseReport:
 
         # The page may be gone (crash, closed): report what can be had, never mask the failure.
         if self.screenshots != "off":
-            self._screenshot(page, "page at failure")
+            self._screenshot(page, "page at failure", hide)
         with suppress(PlaywrightError):
-            snapshot = page.aria_snapshot(timeout=5000)
+            snapshot = self.secrets.mask(page.aria_snapshot(timeout=5000))
             allure.attach(
                 snapshot,
                 name="ARIA snapshot at failure",
                 attachment_type=allure.attachment_type.TEXT,
             )
 
-    def final_page(self, page: Page) -> None:
+    def final_page(self, page: Page, hide: Sequence[Locator] = ()) -> None:
         # With screenshots "on" the last step's screenshot already shows the final page.
         if self.active and self.screenshots == "failure":
-            self._screenshot(page, "final page")
+            self._screenshot(page, "final page", hide)
 
-    def after_step(self, page: Page) -> None:
+    def after_step(self, page: Page, hide: Sequence[Locator] = ()) -> None:
         if self.active and self.screenshots == "on":
-            self._screenshot(page, "page after the step")
+            self._screenshot(page, "page after the step", hide)
 
     @staticmethod
-    def _screenshot(page: Page, name: str) -> None:
+    def _screenshot(page: Page, name: str, hide: Sequence[Locator]) -> None:
+        """A screenshot with the fields that received a secret painted over."""
         import allure
 
         with suppress(PlaywrightError):
-            png = page.screenshot(timeout=5000)
+            png = page.screenshot(timeout=5000, mask=list(hide))
             allure.attach(png, name=name, attachment_type=allure.attachment_type.PNG)
 
     @contextmanager
@@ -152,5 +172,16 @@ class CaseReport:
 
         kind = "" if step.kind.value == "action" else f"{step.kind.value}: "
         context = allure.step(f"{kind}{step.text}")  # Allure numbers steps itself
-        with context:
-            yield StepReport(True, getattr(context, "uuid", None))
+        with _scrubbing(self.secrets, context):
+            yield StepReport(True, getattr(context, "uuid", None), self.secrets)
+
+
+@contextmanager
+def _scrubbing(secrets: Secrets, step: AbstractContextManager[object]) -> Iterator[None]:
+    """``step``, with secret values masked out of an exception before the step records it."""
+    with step:
+        try:
+            yield
+        except BaseException as error:
+            secrets.scrub_exception(error)
+            raise

@@ -17,11 +17,12 @@ from _pytest._code.code import TerminalRepr
 from .casefile import load_cases
 from .errors import CaseFileError, StepFailed, WebagentError
 from .model import Case
+from .secret_values import Secrets
 from .session import SESSION_KEY
 from .trajectory import TRAJECTORY_DIR
 
 CASE_SUFFIXES = (".yaml", ".yml")
-CaseRunnerFn = Callable[[Case, Any, pytest.FixtureRequest], None]
+CaseRunnerFn = Callable[[Case, Any, pytest.FixtureRequest, Secrets], None]
 
 
 def is_case_file(path: Path, rootpath: Path, ignore: tuple[str, ...]) -> bool:
@@ -65,7 +66,14 @@ class CaseItem(pytest.Function):
         # Our failures already say file, line, step and why; a traceback into generated code
         # would only hide that.
         report = failure_report(self.config, excinfo.value)
-        return report if report is not None else super().repr_failure(excinfo)
+        if report is not None:
+            return report
+        traceback = super().repr_failure(excinfo)
+        secrets = self.funcargs.get("webagent_case_secrets")
+        # A traceback may show locals (--showlocals) or source lines holding a secret's value.
+        return (
+            secrets.mask(str(traceback)) if isinstance(secrets, Secrets) and secrets else traceback
+        )
 
 
 def failure_report(config: pytest.Config, error: BaseException) -> str | None:
@@ -106,8 +114,11 @@ def case_marks(case: Case) -> list[pytest.MarkDecorator]:
 
 
 def _test_function(case: Case, run_case: CaseRunnerFn) -> Callable[..., None]:
-    def webagent_case(page: Any, request: pytest.FixtureRequest) -> None:
-        run_case(case, page, request)
+    # webagent_case_secrets comes first: a missing secret is reported before the page opens.
+    def webagent_case(
+        webagent_case_secrets: Secrets, page: Any, request: pytest.FixtureRequest
+    ) -> None:
+        run_case(case, page, request, webagent_case_secrets)
 
     function: Callable[..., None] = webagent_case
     for mark in case_marks(case):

@@ -53,6 +53,8 @@ class Executor:
     def __init__(self, page: Page, resolve_value: ValueResolver = lambda value: value) -> None:
         self.page = page
         self._resolve_value = resolve_value  # secrets become real values only here
+        # Fields a secret was typed into: screenshots paint over them.
+        self.secret_fields: list[Locator] = []
 
     def locate(self, action: Action) -> Locator:
         return self.page.locator(action["target"]["selector"])
@@ -72,7 +74,7 @@ class Executor:
     def _act(self, action: Action, timeout: float) -> None:
         kind = action["type"]
         if kind == "navigate":
-            self.page.goto(action["url"], timeout=timeout)
+            self.page.goto(self._resolve_value(action["url"]), timeout=timeout)
             return
         if kind == "press" and "target" not in action:
             self.page.keyboard.press(action["key"])
@@ -81,7 +83,10 @@ class Executor:
         if kind == "click":
             target.click(timeout=timeout)
         elif kind == "fill":
-            target.fill(self._resolve_value(action["value"]), timeout=timeout)
+            value = self._resolve_value(action["value"])
+            target.fill(value, timeout=timeout)
+            if value != action["value"]:
+                self.secret_fields.append(target)
         elif kind == "select":
             target.select_option(self._resolve_value(action["value"]), timeout=timeout)
         elif kind == "check":
@@ -105,7 +110,8 @@ class Executor:
             expect(self.page).to_have_title(self._pattern(action), timeout=timeout)
         elif kind == "expect_text":
             where = self.locate(action) if "target" in action else self.page.locator("body")
-            expect(where).to_contain_text(action["text"], use_inner_text=True, timeout=timeout)
+            text = self._resolve_value(action["text"])
+            expect(where).to_contain_text(text, use_inner_text=True, timeout=timeout)
         elif kind == "expect_visible":
             expect(self.locate(action)).to_be_visible(timeout=timeout)
         elif kind == "expect_hidden":
@@ -119,9 +125,8 @@ class Executor:
         else:
             raise CheckFailed(f"unknown check type {kind!r}")
 
-    @staticmethod
-    def _pattern(action: Action) -> str | re.Pattern[str]:
-        value: str = action["value"]
+    def _pattern(self, action: Action) -> str | re.Pattern[str]:
+        value: str = self._resolve_value(action["value"])
         match = action.get("match", "contains")
         if match == "equals":
             return value

@@ -19,8 +19,13 @@ from .session import WebagentSession
 def browser_type_launch_args(
     browser_type_launch_args: dict[str, Any],
     browser_type: Any,
+    connect_options: dict[str, Any] | None,
     webagent_session: WebagentSession,
 ) -> dict[str, Any]:
+    if connect_options:
+        # pytest-playwright connects to a remote browser server instead of launching: no local
+        # Chromium is needed, and these arguments only travel to the server as a header.
+        return browser_type_launch_args
     try:
         return browser.merged_launch_args(
             browser_type_launch_args,

@@ -52,6 +52,9 @@ class StepRequest:
     kind: StepKind
     history: list[str]  # earlier steps of the case, one line each
     timeout_ms: float
+    # Applied to everything read from the page before it goes into a prompt: a page can echo a
+    # secret typed earlier (a field's value, a URL), and prompts must only hold placeholders.
+    mask: Callable[[str], str] = field(default=lambda text: text)
 
 
 class Planner:
@@ -75,7 +78,7 @@ class Planner:
         result = record if record is not None else PlanResult()
         history = list(request.history)
         while True:
-            observation = self._observe(page, request.text, request.timeout_ms)
+            observation = self._observe(page, request)
             answer, grounded = self._ask(
                 page, request, history, observation, result, first_round=not result.actions
             )
@@ -113,20 +116,20 @@ class Planner:
                 hints=["hint: split the step into smaller ones, or raise webagent_max_actions"],
             )
 
-    def _observe(self, page: Page, step_text: str, timeout_ms: float) -> Observation:
+    def _observe(self, page: Page, request: StepRequest) -> Observation:
         # An action may have started a navigation: observe the page it leads to, not the one it
         # leaves (deferred scripts have run by DOMContentLoaded). If the page never gets there,
         # the snapshot below fails with its own, clearer error.
         with suppress(PlaywrightError):
-            page.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
+            page.wait_for_load_state("domcontentloaded", timeout=request.timeout_ms)
         try:
-            snapshot = page.aria_snapshot(mode="ai", timeout=timeout_ms)
+            snapshot = request.mask(page.aria_snapshot(mode="ai", timeout=request.timeout_ms))
             title = page.title()
         except PlaywrightError as error:
             first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
             raise StepFailed(f"could not read the page to plan this step: {first_line}") from error
-        pruned = prune_snapshot(snapshot, step_text, self.snapshot_tokens)
-        return Observation(page.url, title, pruned.text)
+        pruned = prune_snapshot(snapshot, request.text, self.snapshot_tokens)
+        return Observation(request.mask(page.url), request.mask(title), pruned.text)
 
     def _ask(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from .agent import Agent, failed_in_declared_steps
 from .collection import CASE_SUFFIXES, CaseFile, failure_report, is_case_file, mark_item
 from .errors import ConfigurationError
 from .pycase import spec_of
+from .secret_values import EnvironmentSecrets, MissingSecretError, Secrets
 from .session import SESSION_KEY, WebagentSession
 
 
@@ -131,11 +132,39 @@ def webagent_session(pytestconfig: pytest.Config) -> WebagentSession:
     return pytestconfig.stash[SESSION_KEY]
 
 
+@pytest.fixture(scope="session")
+def webagent_secrets() -> Mapping[str, str]:
+    """Values of ``{{ secrets.NAME }}``: ``WEBAGENT_SECRET_NAME`` from the environment.
+
+    Override it (any scope) to read secrets from a vault; return a mapping of NAME to value.
+    """
+    return EnvironmentSecrets()
+
+
 @pytest.fixture
-def agent(request: pytest.FixtureRequest, page: Page, webagent_session: WebagentSession) -> Agent:
+def webagent_case_secrets(
+    request: pytest.FixtureRequest, webagent_secrets: Mapping[str, str]
+) -> Secrets:
+    """The secret values the running case uses, all checked to be set."""
+    case = getattr(request.node, "case", None)
+    if case is None:
+        return Secrets()
+    try:
+        return Secrets.for_case(case, webagent_secrets)
+    except MissingSecretError as error:
+        pytest.fail(f"MissingSecretError: {error}", pytrace=False)
+
+
+@pytest.fixture
+def agent(
+    request: pytest.FixtureRequest,
+    page: Page,
+    webagent_session: WebagentSession,
+    webagent_secrets: Mapping[str, str],
+) -> Agent:
     """Natural-language steps in this test's ``page``: ``agent.do(...)``, ``agent.expect(...)``,
     ``agent.judge(...)``, each one a step of the test's case, recorded and replayed."""
-    return Agent(webagent_session, page, request)
+    return Agent(webagent_session, page, request, webagent_secrets)
 
 
 class ReportHooks:
@@ -155,6 +184,8 @@ class ReportHooks:
         statistics: dict[str, Any] | None = getattr(report, "webagent", None)
         if report.when == "call" and statistics is not None:
             self.session.summary.add(report.nodeid, statistics)
+        elif report.when == "teardown":
+            self.session.on_teardown_report(report)
 
 
 class XdistHooks:

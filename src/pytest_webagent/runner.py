@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
@@ -25,6 +27,7 @@ from .identity import Drift, verify
 from .llm import Usage
 from .model import Case, Step, StepKind
 from .planner import Execute, Planner, PlanResult, StepRequest
+from .secret_values import Secrets
 from .settings import Settings
 from .trajectory import Entry, TrajectoryFile, concrete, step_values, with_placeholders
 
@@ -61,6 +64,7 @@ class RunContext:
     nodeid: str
     base_url: str | None
     trajectory: TrajectoryFile
+    secrets: Secrets = field(default_factory=Secrets)
 
 
 class CaseRunner:
@@ -80,7 +84,8 @@ class CaseRunner:
         self.settings = settings
         self.planners = planners
         self.run_context = run
-        self.executor = Executor(page)
+        self.secrets = run.secrets
+        self.executor = Executor(page, self.secrets.resolve)  # the only place values are used
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
         self.failed_usage = Usage()  # model requests of steps that failed (still paid for)
@@ -102,8 +107,9 @@ class CaseRunner:
 
     def start(self) -> None:
         """Open the case's start page, if it has one."""
-        if self.case.url:
-            self._open(self.case.url)
+        with self._scrubbing():
+            if self.case.url:
+                self._open(self.case.url)
 
     def run_step(self, step: Step) -> StepResult | None:
         """Run the next step of the case (None: an optional step failed, with a warning).
@@ -111,6 +117,20 @@ class CaseRunner:
         Steps may come one at a time (a Python test calling the agent), so the step is added to
         the case's steps here, and its placeholder values to the table replay fills in.
         """
+        with self._scrubbing():
+            return self._run_next(step)
+
+    @contextmanager
+    def _scrubbing(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException as error:
+            # pytest, Allure and junit-xml print exception messages; a page or Playwright may
+            # have quoted a secret value in them.
+            self.secrets.scrub_exception(error)
+            raise
+
+    def _run_next(self, step: Step) -> StepResult | None:
         self.steps.append(step)
         self.values.update(step_values(step))
         number = len(self.steps)
@@ -121,17 +141,18 @@ class CaseRunner:
                 self._step_report.resolved(result.resolution, detail, result.usage)
                 if result.actions:
                     self._step_report.attach_json("actions", result.actions)
-                self.report.after_step(self.page)
+                self.report.after_step(self.page, self.executor.secret_fields)
             self.results.append(result)
             return result
         except (StepFailed, WebagentError) as failure:
-            self.report.failure(self.page)
+            self.report.failure(self.page, self.executor.secret_fields)
             if isinstance(failure, StepFailed):
                 failure.attach(self._context(number, step))
             else:
                 failure.args = (f"{self._where(number, step)}: {failure}",)
             if not step.optional:
                 raise
+            self.secrets.scrub_exception(failure)
             warnings.warn(OptionalStepWarning(str(failure)), stacklevel=1)
             return None
 
@@ -153,7 +174,7 @@ class CaseRunner:
                 f"{self.case.location}: case {self.case.name!r} starts at the relative URL "
                 f"{url!r} but no base URL is set: pass --base-url or set base_url in the ini file"
             )
-        self.page.goto(url, timeout=self.settings.step_timeout_ms)
+        self.page.goto(self.secrets.resolve(url), timeout=self.settings.step_timeout_ms)
 
     def _timeout_ms(self, step: Step) -> float:
         return step.timeout * 1000 if step.timeout is not None else self.settings.step_timeout_ms
@@ -208,7 +229,7 @@ class CaseRunner:
     def _resolve(
         self, step: Step, timeout: float, drift: Drift | None, done: list[Action]
     ) -> StepResult:
-        url_path = urlparse(self.page.url).path
+        url_path = self.secrets.mask(urlparse(self.page.url).path)
         intent = direct.parse(step) if self.settings.resolver != "llm" and not done else None
         usage = Usage()
         if intent is not None:
@@ -224,7 +245,9 @@ class CaseRunner:
                 lambda action: self._execute(action, timeout),
             )
             actions, resolved_by, usage = result.actions, planner.name, result.usage
-        actions = [*done, *with_placeholders(actions, step, self.values)]
+        # The browser may have been handed a secret a page echoed into a planned value: the
+        # trajectory keeps placeholders only.
+        actions = [*done, *self.secrets.mask_data(with_placeholders(actions, step, self.values))]
         resolution = "re-planned" if drift else ("direct" if intent else "planned")
         entry: Entry = {
             "kind": step.kind.value,
@@ -280,7 +303,9 @@ class CaseRunner:
     def _request(self, step: Step, timeout: float, done: list[Action]) -> StepRequest:
         history = [f"step: {r.step.text} ({r.resolution})" for r in self.results]
         history += [f"this step (replayed): {action['type']}" for action in done]
-        return StepRequest(self.case.goal, step.text, step.kind, history, timeout)
+        return StepRequest(
+            self.case.goal, step.text, step.kind, history, timeout, mask=self.secrets.mask
+        )
 
     def _rerun_hint(self) -> str:
         return f"re-plan it with: pytest --webagent-mode missing '{self.run_context.nodeid}'"

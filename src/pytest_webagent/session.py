@@ -14,15 +14,17 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from .allure_report import CaseReport, allure_active
+from .allure_report import CaseReport, allure_active, attach_trace
 from .errors import UnresolvableStep
 from .llm import ModelClient
 from .model import Case
 from .planner import Planner
 from .runner import CaseRunner, RunContext
+from .secret_values import Secrets
 from .settings import Settings, collecting_cases
 from .store import WorkingStore
 from .summary import Summary, item_statistics
+from .traces import kept_traces, scrub_trace
 from .trajectory import TrajectoryFile, step_key, trajectory_path
 
 
@@ -50,6 +52,8 @@ class WebagentSession:
         self.case_file_errors = 0  # collection errors of case files (they do not stop the run)
         self._trajectories: dict[Path, TrajectoryFile] = {}
         self._planner: Planner | None = None
+        # Cases this process ran and whose teardown report has not come yet: their traces.
+        self._case_secrets: dict[str, Secrets] = {}
         if not self.is_worker and collecting_cases(config):
             # Open (and if need be repair) the store before any xdist worker starts: a damaged
             # store is then moved aside once, by the process that reports it in the summary.
@@ -85,6 +89,7 @@ class WebagentSession:
         case: Case,
         page: Page,
         request: pytest.FixtureRequest,
+        secrets: Secrets,
         *,
         case_id: str | None = None,
         source: Path | None = None,
@@ -100,16 +105,20 @@ class WebagentSession:
             nodeid=request.node.nodeid,
             base_url=_base_url(request),
             trajectory=self.trajectory_for(source),
+            secrets=secrets,
         )
-        report = CaseReport(allure_active(self.config), self.settings.screenshots)
+        self._case_secrets[request.node.nodeid] = secrets
+        report = CaseReport(allure_active(self.config), self.settings.screenshots, secrets)
         report.describe(case, {"mode": self.settings.mode, "browser": _browser_name(request)})
         runner = CaseRunner(case, page, self.settings, self, context, report)
         request.node.stash[RUN_KEY] = CaseRun(runner, source, python=source.suffix == ".py")
         return runner
 
-    def run_case(self, case: Case, page: Page, request: pytest.FixtureRequest) -> None:
+    def run_case(
+        self, case: Case, page: Page, request: pytest.FixtureRequest, secrets: Secrets
+    ) -> None:
         """The test function of a YAML case: the whole case, step after step."""
-        self.open_case(case, page, request).run()
+        self.open_case(case, page, request, secrets).run()
 
     def after_passing_call(self, item: pytest.Item) -> None:
         """What a case reports once its test passed: the final page, and the model it used."""
@@ -117,7 +126,7 @@ class WebagentSession:
         if run is None:
             return
         runner = run.runner
-        runner.report.final_page(runner.page)
+        runner.report.final_page(runner.page, runner.executor.secret_fields)
         if any(result.usage.calls or result.usage.memo_hits for result in runner.results):
             runner.report.parameter("model", self.settings.model)
 
@@ -143,6 +152,17 @@ class WebagentSession:
                 self.store.put_pending(
                     self.run_id, context.trajectory.path, context.case_id, entries
                 )
+
+    def on_teardown_report(self, report: pytest.TestReport) -> None:
+        """Scrub and attach the Playwright traces pytest-playwright kept for a case."""
+        secrets = self._case_secrets.pop(report.nodeid, None)
+        if secrets is None:  # not a case, or one an xdist worker ran and reports
+            return
+        for path in kept_traces(self.config, report):
+            if secrets:
+                scrub_trace(path, secrets)
+            if allure_active(self.config):
+                attach_trace(path)
 
     def header_lines(self) -> list[str]:
         s, sources = self.settings, self.settings.sources

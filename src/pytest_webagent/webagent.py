@@ -20,9 +20,10 @@ import pytest
 
 from .agent import Agent, run_declared_steps
 from .casefile import load_cases
+from .declared import declared_lines
 from .errors import CaseDefinitionError, CaseFileError, Location
 from .model import Case
-from .pycase import SPEC_ATTRIBUTE, CaseSpec, StepDraft, declared_lines, draft
+from .pycase import SPEC_ATTRIBUTE, CaseSpec, StepDraft, draft
 
 __all__ = ["Agent", "StepSpec", "case"]
 
