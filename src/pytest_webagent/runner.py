@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
@@ -120,7 +119,7 @@ class CaseRunner:
         with self._scrubbing():
             return self._run_next(step)
 
-    @contextmanager
+    @contextlib.contextmanager
     def _scrubbing(self) -> Iterator[None]:
         try:
             yield
