@@ -11,8 +11,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from .errors import CaseFileError
-from .model import Case, Link, MarkSpec, Step, StepKind
-from .phrases import is_assertion
+from .model import Case, Link, MarkSpec, Step, StepKind, step_kind_and_template
 from .schemas import case_validator
 from .templating import TemplateError, check_syntax, render
 from .yamlsource import KeyPath, YamlDocument, format_key_path, load_yaml
@@ -57,6 +56,11 @@ def _validate(document: YamlDocument) -> None:
     raise CaseFileError(
         document.location(key_path), _describe(error), format_key_path(key_path) or "(top level)"
     )
+
+
+def problem(error: ValidationError) -> str:
+    """What is wrong, in words, for an error of the case schema (or of one of its parts)."""
+    return _describe(_most_specific(error))
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
@@ -255,9 +259,7 @@ def _steps(
         if kind is StepKind.ASSERTION and step_path in document.quoted and '"' not in template:
             # `expect: "Welcome, Alice"`: YAML ate the quotes the author meant as "this text".
             template = f'"{template}"'
-        if kind is StepKind.ACTION and is_assertion(template):
-            # `- Verify that "X" is visible` is a check however it is written: never healed.
-            kind = StepKind.ASSERTION
+        kind, template = step_kind_and_template(kind, template)
         text = _render(document, template, values, step_path)
         yield Step(
             kind=kind,

@@ -43,7 +43,7 @@ class CaseFile(pytest.File):
         except CaseFileError as error:
             raise self.CollectError(str(error)) from None
         for case in cases:
-            _register_tags(self.config, case)
+            register_tags(self.config, case)
             yield CaseItem.from_parent(
                 self,
                 name=case.item_name,
@@ -65,30 +65,52 @@ class CaseItem(pytest.Function):
     ) -> str | TerminalRepr:
         # Our failures already say file, line, step and why; a traceback into generated code
         # would only hide that.
-        if isinstance(excinfo.value, StepFailed):
-            return self._step_report(excinfo.value)
-        if isinstance(excinfo.value, WebagentError) and not self.config.getoption("fulltrace"):
-            return f"{type(excinfo.value).__name__}: {excinfo.value}"
-        report = super().repr_failure(excinfo)
+        report = failure_report(self.config, excinfo.value)
+        if report is not None:
+            return report
+        traceback = super().repr_failure(excinfo)
         secrets = self.funcargs.get("webagent_case_secrets")
         # A traceback may show locals (--showlocals) or source lines holding a secret's value.
-        return secrets.mask(str(report)) if isinstance(secrets, Secrets) and secrets else report
+        return (
+            secrets.mask(str(traceback)) if isinstance(secrets, Secrets) and secrets else traceback
+        )
 
-    def _step_report(self, failure: StepFailed) -> str:
-        report = str(failure)
-        cause = failure.__cause__
-        if cause is not None and (self.config.get_verbosity() > 1 or self.config.option.fulltrace):
+
+def failure_report(config: pytest.Config, error: BaseException) -> str | None:
+    """How a case's failure is shown, in place of a traceback into the code that ran its steps
+    (None: pytest's usual report)."""
+    if isinstance(error, StepFailed):
+        report = str(error)
+        cause = error.__cause__
+        if cause is not None and (config.get_verbosity() > 1 or config.option.fulltrace):
             # -vv: what Playwright said in full, call log included.
             report += f"\n\ncaused by {type(cause).__name__}:\n{str(cause).rstrip()}"
         return report
+    if isinstance(error, WebagentError) and not config.getoption("fulltrace"):
+        return f"{type(error).__name__}: {error}"
+    return None
 
 
-def _register_tags(config: pytest.Config, case: Case) -> None:
+def mark_item(item: pytest.Item, case: Case) -> None:
+    """Give ``item`` the tags and marks of ``case`` (a YAML case a Python test runs)."""
+    register_tags(item.config, case)
+    for mark in case_marks(case):
+        item.add_marker(mark)
+
+
+def register_tags(config: pytest.Config, case: Case) -> None:
     """Tags are markers the user never declared; declare them so --strict-markers accepts them."""
     declared = {line.split(":")[0].strip() for line in config.getini("markers")}
     for tag in case.tags:
         if tag not in declared:
             config.addinivalue_line("markers", f"{tag}: tag of webagent cases")
+
+
+def case_marks(case: Case) -> list[pytest.MarkDecorator]:
+    """The tags and marks of a case as pytest marks (its tags must be registered first)."""
+    marks = [getattr(pytest.mark, tag) for tag in case.tags]
+    marks += [getattr(pytest.mark, m.name).with_args(*m.args, **m.kwargs) for m in case.marks]
+    return marks
 
 
 def _test_function(case: Case, run_case: CaseRunnerFn) -> Callable[..., None]:
@@ -99,10 +121,8 @@ def _test_function(case: Case, run_case: CaseRunnerFn) -> Callable[..., None]:
         run_case(case, page, request, webagent_case_secrets)
 
     function: Callable[..., None] = webagent_case
-    for tag in case.tags:
-        function = getattr(pytest.mark, tag)(function)
-    for mark in case.marks:
-        function = getattr(pytest.mark, mark.name).with_args(*mark.args, **mark.kwargs)(function)
+    for mark in case_marks(case):
+        function = mark(function)
     if case.usefixtures:
         function = pytest.mark.usefixtures(*case.usefixtures)(function)
     return function

@@ -31,3 +31,13 @@ def add_step_parameter(step_uuid: Any, name: str, value: str) -> None:
         if step is not None:
             step.parameters.append(Parameter(name=name, value=value))
             return
+
+
+def parameter_ids(item: Any) -> list[str]:
+    """The id of each parametrization of a test item, in order (``["chromium", "alice"]`` for
+    ``test_login[chromium-alice]``); pytest exposes only the ids joined by "-"."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return []
+    ids = getattr(callspec, "_idlist", None)
+    return [str(part) for part in ids] if ids is not None else [str(callspec.id)]

@@ -40,6 +40,11 @@ class CaseFileError(WebagentError):
         super().__init__(where + message)
 
 
+class CaseDefinitionError(WebagentError):
+    """``@webagent.case`` or an agent call is used wrongly (an unknown case name, a step that is
+    not text, an unknown placeholder). Raised where the decorator or the call is."""
+
+
 class BrowserNotFoundError(WebagentError):
     """No usable Chromium could be found."""
 

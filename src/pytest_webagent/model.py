@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from .errors import Location
+from .phrases import is_assertion
 
 
 class StepKind(str, Enum):
@@ -26,6 +28,18 @@ class Step:
     occurrence: int  # how many earlier steps of the case have the same kind and template
     timeout: float | None = None  # seconds
     optional: bool = False
+    # The file the step is written in, when not the case's own: a Python test's steps come from
+    # calls to the agent, which may sit in a helper module.
+    source: Path | None = None
+
+
+def step_kind_and_template(kind: StepKind, text: str) -> tuple[StepKind, str]:
+    """A step as trajectories key it: one line with single spaces (whatever the source's
+    wrapping), and a check however it is worded (`Verify that "X" is visible` is never healed)."""
+    template = " ".join(text.split())
+    if kind is StepKind.ACTION and is_assertion(template):
+        kind = StepKind.ASSERTION
+    return kind, template
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 
 from . import launch_fixtures, recording, settings
-from .collection import CASE_SUFFIXES, CaseFile, CaseItem, is_case_file
+from .agent import Agent, failed_in_declared_steps
+from .collection import CASE_SUFFIXES, CaseFile, failure_report, is_case_file, mark_item
 from .errors import ConfigurationError
+from .pycase import spec_of
 from .secret_values import EnvironmentSecrets, MissingSecretError, Secrets
 from .session import SESSION_KEY, WebagentSession
 
@@ -62,13 +65,32 @@ def pytest_runtestloop(session: pytest.Session) -> None:
         session.config.option.continue_on_collection_errors = True
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # A Python test running a YAML case gets that case's tags and marks (usefixtures and
+    # parametrize were applied by the decorator: pytest reads them before this hook).
+    spec = spec_of(item)
+    if spec is not None and spec.file_cases:
+        mark_item(item, next(iter(spec.file_cases.values())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    yield  # raises when the test failed
+    item.config.stash[SESSION_KEY].after_passing_call(item)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    if report.when == "call" and isinstance(item, CaseItem):
+    if report.when == "call":
         item.config.stash[SESSION_KEY].on_call_report(item, report)
+        error = call.excinfo.value if call.excinfo is not None else None
+        if report.failed and error is not None and failed_in_declared_steps(item, error):
+            # Steps declared by @webagent.case fail as a YAML case's steps do: the step report
+            # (file, line, step), not a traceback into the wrapper that ran them.
+            report.longrepr = failure_report(item.config, error) or report.longrepr
     return report
 
 
@@ -76,6 +98,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     webagent = session.config.stash[SESSION_KEY]
     if webagent.is_worker:
         return  # the controller merges what its workers recorded
+    if not webagent.summary.cases:
+        # Nothing ran a case, so nothing is pending: a run of tests that never use the agent
+        # does not even create the working store.
+        return
     recording.merge_pending(webagent.store, webagent.run_id, webagent.summary)
     prune = bool(session.config.getoption("webagent_prune"))
     recording.review_stale(prune, webagent.summary)
@@ -127,6 +153,18 @@ def webagent_case_secrets(
         return Secrets.for_case(case, webagent_secrets)
     except MissingSecretError as error:
         pytest.fail(f"MissingSecretError: {error}", pytrace=False)
+
+
+@pytest.fixture
+def agent(
+    request: pytest.FixtureRequest,
+    page: Page,
+    webagent_session: WebagentSession,
+    webagent_secrets: Mapping[str, str],
+) -> Agent:
+    """Natural-language steps in this test's ``page``: ``agent.do(...)``, ``agent.expect(...)``,
+    ``agent.judge(...)``, each one a step of the test's case, recorded and replayed."""
+    return Agent(webagent_session, page, request, webagent_secrets)
 
 
 class ReportHooks:

@@ -66,6 +66,10 @@ def review_stale(prune: bool, summary: Summary) -> None:
     Judged only over the cases that ran (``summary.ran``): a case deselected with ``-k`` keeps its
     entries, even outdated ones, and ``--webagent-prune -k X`` touches nothing but X's. Entries of
     a case id the file no longer defines are judged only when every case of the file ran.
+
+    A Python test's steps are known only from running it, so only the Python tests that ran to
+    their end are judged, over the steps they ran; nothing tells a test id that no longer exists
+    from one that was not selected, so entries of other test ids are never judged.
     """
     for case_file, ran in sorted(summary.ran.items()):
         path = trajectory_path(case_file)
@@ -73,19 +77,36 @@ def review_stale(prune: bool, summary: Summary) -> None:
             continue
         try:
             cases = load_cases(case_file)
-            trajectory = TrajectoryFile.load(path)
-        except (CaseFileError, TrajectoryFileError):
+        except CaseFileError:
             continue  # already reported where it was met
         defined = {case.item_name: {step_key(step) for step in case.steps} for case in cases}
-        judged = _judged_cases(trajectory, defined, ran)
-        stale = [
-            (case, entry) for case, entry in stale_entries(trajectory, defined) if case in judged
-        ]
-        summary.stale += [f"{path}: {case_id}: {entry['text']}" for case_id, entry in stale]
-        if prune and stale:
-            trajectory.prune(_kept(trajectory, defined, judged))
-            if trajectory.save():
-                summary.files_written.append(str(path))
+        _review(path, defined, ran, prune, summary, whole_file_known=True)
+    for module, tests in sorted(summary.python_steps.items()):
+        path = trajectory_path(module)
+        if path.exists():
+            _review(path, tests, set(tests), prune, summary, whole_file_known=False)
+
+
+def _review(
+    path: Path,
+    defined: dict[str, set[StepKey]],
+    ran: set[str],
+    prune: bool,
+    summary: Summary,
+    *,
+    whole_file_known: bool,
+) -> None:
+    try:
+        trajectory = TrajectoryFile.load(path)
+    except TrajectoryFileError:
+        return  # already reported where it was met
+    judged = _judged_cases(trajectory, defined, ran) if whole_file_known else ran
+    stale = [(case, entry) for case, entry in stale_entries(trajectory, defined) if case in judged]
+    summary.stale += [f"{path}: {case_id}: {entry['text']}" for case_id, entry in stale]
+    if prune and stale:
+        trajectory.prune(_kept(trajectory, defined, judged))
+        if trajectory.save():
+            summary.files_written.append(str(path))
 
 
 def _judged_cases(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
@@ -19,7 +20,7 @@ from playwright.sync_api import Page
 
 from . import direct
 from .allure_report import CaseReport, StepReport
-from .errors import StepContext, StepFailed, UnresolvableStep, WebagentError
+from .errors import Location, StepContext, StepFailed, UnresolvableStep, WebagentError
 from .executor import Action, Executor
 from .identity import Drift, verify
 from .llm import Usage
@@ -90,6 +91,7 @@ class CaseRunner:
         self.allowed = AllowedOrigins.for_case(settings.allowed_origins, run.base_url, case)
         self.watch = PageWatch(page, self.allowed, accept_downloads=run.accept_downloads, case=case)
         self.results: list[StepResult] = []
+        self.steps: list[Step] = []  # the steps run so far, in order
         self.failed_usage = Usage()  # model requests of steps that failed (still paid for)
         # Placeholders belong to the case, so one table serves every step's recorded actions.
         self.values: dict[str, str] = {}
@@ -101,45 +103,69 @@ class CaseRunner:
         return self.settings.mode
 
     def run(self) -> list[StepResult]:
+        """Run the whole case: open its URL, then every step in order."""
+        self.start()
+        for step in self.case.steps:
+            self.run_step(step)
+        return self.results
+
+    def start(self) -> None:
+        """Open the case's start page, if it has one."""
+        with self._scrubbing():
+            if self.case.url:
+                self._open(self.case.url)
+
+    def run_step(self, step: Step) -> StepResult | None:
+        """Run the next step of the case (None: an optional step failed, with a warning).
+
+        Steps may come one at a time (a Python test calling the agent), so the step is added to
+        the case's steps here, and its placeholder values to the table replay fills in.
+        """
+        with self._scrubbing():
+            return self._run_next(step)
+
+    @contextlib.contextmanager
+    def _scrubbing(self) -> Iterator[None]:
         try:
-            return self._run_steps()
+            yield
         except BaseException as error:
             # pytest, Allure and junit-xml print exception messages; a page or Playwright may
             # have quoted a secret value in them.
             self.secrets.scrub_exception(error)
             raise
 
-    def _run_steps(self) -> list[StepResult]:
-        if self.case.url:
-            self._open(self.case.url)
-        for number, step in enumerate(self.case.steps, 1):
-            try:
-                with self.report.step(number, step) as self._step_report:
-                    with self.watch.step(number):
-                        result = self._run_step(step)
-                    detail = result.drift.describe() if result.drift else ""
-                    self._step_report.resolved(result.resolution, detail, result.usage)
-                    if result.actions:
-                        self._step_report.attach_json("actions", result.actions)
-                    self.report.after_step(self.page, self.executor.secret_fields)
-                self.results.append(result)
-            except (StepFailed, WebagentError) as failure:
-                self.report.failure(self.page, self.executor.secret_fields)
-                if isinstance(failure, StepFailed):
-                    failure.attach(self._context(number, step))
-                else:
-                    failure.args = (f"{self._where(number, step)}: {failure}",)
-                if not step.optional:
-                    raise
-                self.secrets.scrub_exception(failure)
-                warnings.warn(OptionalStepWarning(str(failure)), stacklevel=1)
-        return self.results
+    def _run_next(self, step: Step) -> StepResult | None:
+        self.steps.append(step)
+        self.values.update(step_values(step))
+        number = len(self.steps)
+        try:
+            with self.report.step(number, step) as self._step_report:
+                with self.watch.step(number):
+                    result = self._run_step(step)
+                detail = result.drift.describe() if result.drift else ""
+                self._step_report.resolved(result.resolution, detail, result.usage)
+                if result.actions:
+                    self._step_report.attach_json("actions", result.actions)
+                self.report.after_step(self.page, self.executor.secret_fields)
+            self.results.append(result)
+            return result
+        except (StepFailed, WebagentError) as failure:
+            self.report.failure(self.page, self.executor.secret_fields)
+            if isinstance(failure, StepFailed):
+                failure.attach(self._context(number, step))
+            else:
+                failure.args = (f"{self._where(number, step)}: {failure}",)
+            if not step.optional:
+                raise
+            self.secrets.scrub_exception(failure)
+            warnings.warn(OptionalStepWarning(str(failure)), stacklevel=1)
+            return None
 
     def entries(self) -> list[Entry]:
         """The trajectory entries of this case in step order, after a passing run."""
         by_step = {id(result.step): result.entry for result in self.results}
         entries: list[Entry] = []
-        for step in self.case.steps:
+        for step in self.steps:
             entry = by_step.get(id(step)) or self.run_context.trajectory.lookup(
                 self.run_context.case_id, step
             )
@@ -322,8 +348,8 @@ class CaseRunner:
         return DriftedStep(f"{drift.describe()} ({why})", hints=hints)
 
     def _where(self, number: int, step: Step) -> str:
-        return f"{self.case.location.path}:{step.line}: step {number} {step.text!r}"
+        return f"{step.source or self.case.location.path}:{step.line}: step {number} {step.text!r}"
 
     def _context(self, number: int, step: Step) -> StepContext:
-        location = type(self.case.location)(self.case.location.path, step.line)
+        location = Location(step.source or self.case.location.path, step.line)
         return StepContext(self.case.item_name, location, number, step.text, self.mode)

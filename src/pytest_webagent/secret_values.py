@@ -55,7 +55,7 @@ def case_secret_names(case: Case) -> dict[str, Location]:
         found.setdefault(name, case.location)
     for step in case.steps:
         for name in secret_names(step.text):
-            found.setdefault(name, Location(case.location.path, step.line))
+            found.setdefault(name, Location(step.source or case.location.path, step.line))
     return found
 
 
@@ -64,6 +64,16 @@ class Secrets:
 
     def __init__(self, values: Mapping[str, str] | None = None) -> None:
         self._values = dict(values or {})
+        self._compile()
+
+    def add(self, more: Secrets) -> None:
+        """Take the values of ``more`` too: a Python test's steps, and so the secrets they use,
+        come one at a time, and everything holding this object must see the new ones."""
+        if more._values.keys() - self._values.keys():
+            self._values.update(more._values)
+            self._compile()
+
+    def _compile(self) -> None:
         # Longest first, so a secret that contains another is masked whole. Encoded forms cover
         # values echoed in URLs and JSON (a password typed into a search field, then in ?q=).
         forms = {

@@ -7,6 +7,7 @@ model, trajectory files are read once per process.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,19 @@ from .settings import Settings, collecting_cases
 from .store import WorkingStore
 from .summary import Summary, item_statistics
 from .traces import kept_traces, scrub_trace
-from .trajectory import TrajectoryFile, trajectory_path
+from .trajectory import TrajectoryFile, step_key, trajectory_path
 
-RUNNER_KEY = pytest.StashKey[CaseRunner]()
+
+@dataclass(frozen=True)
+class CaseRun:
+    """The case a test item runs: its runner, and the file whose trajectory holds it."""
+
+    runner: CaseRunner
+    source: Path  # a case file, or the module of a Python test
+    python: bool  # a Python test: its steps are known only by running it
+
+
+RUN_KEY = pytest.StashKey[CaseRun]()
 
 
 class WebagentSession:
@@ -73,14 +84,27 @@ class WebagentSession:
             )
         return self._planner
 
-    def run_case(
-        self, case: Case, page: Page, request: pytest.FixtureRequest, secrets: Secrets
-    ) -> None:
+    def open_case(
+        self,
+        case: Case,
+        page: Page,
+        request: pytest.FixtureRequest,
+        secrets: Secrets,
+        *,
+        case_id: str | None = None,
+        source: Path | None = None,
+    ) -> CaseRunner:
+        """A runner for ``case`` in ``page``, left on the test's item for the hooks that follow.
+
+        ``source`` is the file whose trajectory holds the case (default: the case file itself;
+        a Python test's is its module), ``case_id`` its key there (default: the case's name).
+        """
+        source = source or case.location.path
         context = RunContext(
-            case_id=case.item_name,
+            case_id=case_id or case.item_name,
             nodeid=request.node.nodeid,
             base_url=_base_url(request),
-            trajectory=self.trajectory_for(case.location.path),
+            trajectory=self.trajectory_for(source),
             secrets=secrets,
             accept_downloads=_accepts_downloads(request),
         )
@@ -88,21 +112,41 @@ class WebagentSession:
         report = CaseReport(allure_active(self.config), self.settings.screenshots, secrets)
         report.describe(case, {"mode": self.settings.mode, "browser": _browser_name(request)})
         runner = CaseRunner(case, page, self.settings, self, context, report)
-        request.node.stash[RUNNER_KEY] = runner
-        runner.run()
-        report.final_page(page, runner.executor.secret_fields)
+        request.node.stash[RUN_KEY] = CaseRun(runner, source, python=source.suffix == ".py")
+        return runner
+
+    def run_case(
+        self, case: Case, page: Page, request: pytest.FixtureRequest, secrets: Secrets
+    ) -> None:
+        """The test function of a YAML case: the whole case, step after step."""
+        self.open_case(case, page, request, secrets).run()
+
+    def after_passing_call(self, item: pytest.Item) -> None:
+        """What a case reports once its test passed: the final page, and the model it used."""
+        run = item.stash.get(RUN_KEY, None)
+        if run is None:
+            return
+        runner = run.runner
+        runner.report.final_page(runner.page, runner.executor.secret_fields)
         if any(result.usage.calls or result.usage.memo_hits for result in runner.results):
-            report.parameter("model", self.settings.model)
+            runner.report.parameter("model", self.settings.model)
 
     def on_call_report(self, item: pytest.Item, report: pytest.TestReport) -> None:
         """Attach step statistics to the report; queue the trajectory of a passing case."""
-        runner = item.stash.get(RUNNER_KEY, None)
-        if runner is None:
+        run = item.stash.get(RUN_KEY, None)
+        if run is None:
             return
-        context = runner.run_context
-        report.webagent = item_statistics(  # type: ignore[attr-defined]
-            runner.results, runner.case.location.path, context.case_id, runner.failed_usage
+        runner, context = run.runner, run.runner.run_context
+        statistics = item_statistics(
+            runner.results, run.source, context.case_id, runner.failed_usage
         )
+        if run.python:
+            # A Python test's steps are known only by running it: only a test that ran to its
+            # end says which entries it uses (see recording.review_stale).
+            statistics["python"] = True
+            if report.passed:
+                statistics["steps"] = [list(step_key(step)) for step in runner.steps]
+        report.webagent = statistics  # type: ignore[attr-defined]
         if report.passed:
             entries = runner.entries()
             if entries and entries != context.trajectory.cases.get(context.case_id, []):

@@ -56,10 +56,17 @@ class Summary:
     stale: list[str] = field(default_factory=list)
     # case file -> ids of its cases that ran: the selection stale entries are judged over
     ran: dict[Path, set[str]] = field(default_factory=dict)
+    # test module -> test id -> step keys, of the Python tests that ran to their end and passed
+    python_steps: dict[Path, dict[str, set[tuple[str, str, int]]]] = field(default_factory=dict)
 
     def add(self, nodeid: str, statistics: dict[str, Any]) -> None:
         self.cases += 1
-        if "file" in statistics:
+        if statistics.get("python"):
+            if "steps" in statistics:
+                steps = {(str(k), str(t), int(n)) for k, t, n in statistics["steps"]}
+                tests = self.python_steps.setdefault(Path(statistics["file"]), {})
+                tests[str(statistics["case"])] = steps
+        elif "file" in statistics:
             self.ran.setdefault(Path(statistics["file"]), set()).add(str(statistics["case"]))
         self.resolutions.update(statistics.get("resolutions", {}))
         self.usage.add(Usage(**statistics.get("usage", {})))
