@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -81,7 +82,7 @@ class Planner:
         history = list(request.history)
         while True:
             observation = self._observe(page, request)
-            answer, grounded = self._ask(
+            answer, grounded, remember = self._ask(
                 page, request, history, observation, result, first_round=not result.actions
             )
             if answer.status == "no_match":
@@ -95,6 +96,9 @@ class Planner:
                 execute(action)
                 result.actions.append(action)
                 history.append(f"this step: {describe_action(action)}")
+            # Only an answer whose actions all ran is kept: one that led the step astray (off
+            # the allowed origins, into a failing action) must be asked afresh next time.
+            remember()
             if answer.status == "done":
                 result.reason = answer.reason
                 return result
@@ -142,8 +146,9 @@ class Planner:
         result: PlanResult,
         *,
         first_round: bool,
-    ) -> tuple[Answer, list[Action]]:
-        """A valid answer and its grounded actions; invalid answers are sent back, bounded."""
+    ) -> tuple[Answer, list[Action], Callable[[], None]]:
+        """A valid answer, its grounded actions, and how to memoise it once they have run;
+        invalid answers are sent back, bounded."""
         question = messages_for(request.goal, request.text, request.kind, history, observation)
         # A judge's verdict is asked for at every run: that is what the step kind promises.
         use_memo = request.kind is not StepKind.JUDGE
@@ -173,9 +178,9 @@ class Planner:
                     correction_message(str(error)),
                 ]
                 continue
-            if use_memo and answer.status != "no_match":
-                # Keyed by the question, not the corrections: the same page next time is free.
+            if not use_memo or answer.status == "no_match":
                 # A failure is not kept: the next run should get a fresh chance.
-                self.client.remember(question, text)
-            return answer, grounded
+                return answer, grounded, lambda: None
+            # Keyed by the question, not the corrections: the same page next time is free.
+            return answer, grounded, partial(self.client.remember, question, text)
         raise AssertionError("unreachable")  # the loop returns or raises

@@ -185,6 +185,11 @@ def test_obedient_answers_are_refused_and_page_text_stays_data(
     recorded = project.trajectory("cases/hostile.yaml")
     assert not recorded.exists()  # nothing that failed is recorded
 
+    # An answer that led off the allowed origins is not memoised: the next run asks afresh.
+    again = project.run(*model_flags(server, "--webagent-answer-retries=1"))
+    again.assert_outcomes(failed=len(steps))
+    assert len(asked(server, "See partner offers")) == 2
+
 
 def assert_page_text_is_marked_as_data(chat: Any) -> None:
     system, user = (message["content"] for message in chat.messages)
