@@ -1,0 +1,1 @@
+"""The subcommands of ``webagent`` (``cli.py`` wires them): show, prune, export, validate."""
