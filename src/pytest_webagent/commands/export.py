@@ -43,8 +43,11 @@ def run(args: argparse.Namespace) -> int:
     case_files = [s for s in sources if s.is_case_file and s.path.exists()]
     skipped = [s for s in sources if s.is_module]
     if not case_files:
-        why = "Python test modules are not exported" if skipped else "no case files"
-        print(f"webagent export: {why}: {args.path}", file=sys.stderr)
+        if skipped:
+            print(f"webagent export: Python test modules are not exported: {args.path}",
+                  file=sys.stderr)  # fmt: skip
+        else:
+            print(f"webagent export: no case files under {args.path}", file=sys.stderr)
         return 1
     base = args.path if args.path.is_dir() else args.path.parent
     modules: set[str] = set()

@@ -13,14 +13,12 @@ import textwrap
 from dataclasses import dataclass, field
 
 from ..model import Case, Step, StepKind
-from ..templating import PLACEHOLDER, SECRET_PREFIX
 from ..trajectory import TrajectoryFile, step_values
-from .layout import INDENT, Break, Doc, group, render, string_literal
+from .layout import INDENT, render, string_literal
 from .locator_code import Imports, Segment, UnsupportedLocator, chain
 from .marks import mark_decorators
-from .playwright_code import action_statement
+from .playwright_code import CaseValues, MissingValue, action_statement
 
-SECRET_ENVIRONMENT_PREFIX = "WEBAGENT_SECRET_"
 COMMENT_WIDTH = 88
 
 
@@ -40,100 +38,79 @@ def export_case(
     case: Case, trajectory: TrajectoryFile, function_name: str, where: str, imports: Imports
 ) -> ExportedCase:
     """``where``: how the case file is named in messages and docstrings."""
-    values: dict[str, str] = {}
-    for step in case.steps:
-        values.update(step_values(step))
-    builder = _Builder(case, values, imports)
-    body: list[str] = [_docstring(case, where)]
-    if case.url:
-        body.append(render(chain("page", [Segment("goto", (builder.value(case.url),))]), 1))
-    previous_path: str | None = None
-    page_changed = False
-    warnings: list[str] = []
-    for number, step in enumerate(case.steps, 1):
-        label = f"{where}:{step.line}: case {case.item_name!r}, step {number} {step.text!r}"
-        body += _comment(_step_title(step), 1)
-        if step.kind is StepKind.JUDGE:
-            body += _comment("not exported: a model judges this step at every run", 1)
-            warnings.append(f"{label}: judge step not exported (a model judges it at every run)")
-            continue
-        entry = trajectory.lookup(case.item_name, step)
-        if entry is None and step.optional:
-            body += _comment("not exported: this optional step was never recorded", 1)
-            warnings.append(f"{label}: optional step has no recorded entry; left as a comment")
-            continue
-        if entry is None:
-            raise CaseNotExportable(
-                f"{label}: no recorded entry in {trajectory.path}; record it first with "
-                f"`pytest --webagent {where}`"
-            )
-        url_path = entry.get("url_path")
-        page_changed |= previous_path is not None and url_path not in (None, previous_path)
-        previous_path = url_path or previous_path
-        if page_changed and step.kind is StepKind.ACTION:
-            # Replay lets a page that the previous step opened load its scripts before acting.
-            body.append(
-                render(chain("page", [Segment("wait_for_load_state", ('"domcontentloaded"',))]), 1)
-            )
-            page_changed = False
-        level = 2 if step.optional else 1
-        if step.optional:
-            body.append(f"{INDENT}with suppress(AssertionError, Error):")
-        timeout = round(step.timeout * 1000) if step.timeout is not None else None
-        for action in entry["actions"]:
-            try:
-                statement = action_statement(action, builder.value, imports, timeout)
-            except (UnsupportedLocator, _MissingValue) as problem:
-                raise CaseNotExportable(f"{label}: {problem}") from None
-            body.append(render(statement, level))
-    signature = f"def {function_name}(page: Page) -> None:"
     try:
         decorators = mark_decorators(case)
     except ValueError as problem:
         where_case = f"{where}:{case.location.line}: case {case.item_name!r}"
         raise CaseNotExportable(f"{where_case}: {problem}") from None
-    uses_suppress = any(step.optional for step in case.steps)
-    source = "\n".join([*decorators, signature, *body]) + "\n"
-    return ExportedCase(source, warnings, bool(decorators), uses_suppress)
+    body = _TestBody(case, trajectory, where, imports)
+    for number, step in enumerate(case.steps, 1):
+        body.add_step(number, step)
+    signature = f"def {function_name}(page: Page) -> None:"
+    source = "\n".join([*decorators, signature, *body.lines]) + "\n"
+    return ExportedCase(source, body.warnings, bool(decorators), body.uses_suppress)
 
 
-class _MissingValue(ValueError):
-    pass
+class _TestBody:
+    """The lines of one test function's body, step after step."""
 
+    def __init__(self, case: Case, trajectory: TrajectoryFile, where: str, imports: Imports):
+        values: dict[str, str] = {}
+        for step in case.steps:
+            values.update(step_values(step))
+        self.case, self.trajectory, self.where, self.imports = case, trajectory, where, imports
+        self.values = CaseValues(values, imports)
+        self.lines = [_docstring(case, where)]
+        self.warnings: list[str] = []
+        self.uses_suppress = False
+        self._page: str | None = None  # path the last recorded step started on
+        self._page_changed = False
+        if case.url:
+            goto = Segment("goto", (self.values.expression(case.url),))
+            self.lines.append(render(chain("page", [goto]), 1))
 
-@dataclass
-class _Builder:
-    case: Case
-    values: dict[str, str]
-    imports: Imports
+    def add_step(self, number: int, step: Step) -> None:
+        label = f"{self.where}:{step.line}: case {self.case.item_name!r}, step {number} "
+        label += repr(step.text)
+        self.lines += _comment(_step_title(step), 1)
+        if step.kind is StepKind.JUDGE:
+            self.lines += _comment("not exported: a model judges this step at every run", 1)
+            self.warnings.append(
+                f"{label}: judge step not exported (a model judges it at every run)"
+            )
+            return
+        entry = self.trajectory.lookup(self.case.item_name, step)
+        if entry is None and step.optional:
+            self.lines += _comment("not exported: this optional step was never recorded", 1)
+            self.warnings.append(f"{label}: optional step has no recorded entry; left as a comment")
+            return
+        if entry is None:
+            raise CaseNotExportable(
+                f"{label}: no recorded entry in {self.trajectory.path}; record it first with "
+                f"`pytest --webagent {self.where}`"
+            )
+        self._settle(entry.get("url_path"), step)
+        level = 1
+        if step.optional:
+            self.lines.append(f"{INDENT}with suppress(AssertionError, Error):")
+            self.uses_suppress, level = True, 2
+        timeout = round(step.timeout * 1000) if step.timeout is not None else None
+        for action in entry["actions"]:
+            try:
+                statement = action_statement(action, self.values.expression, self.imports, timeout)
+            except (UnsupportedLocator, MissingValue) as problem:
+                raise CaseNotExportable(f"{label}: {problem}") from None
+            self.lines.append(render(statement, level))
 
-    def value(self, recorded: str) -> Doc:
-        """A recorded value with the case's values substituted; secrets read from the
-        environment when the test runs, never written into it."""
-        pieces: list[Doc] = []
-        text, position = "", 0
-        for match in PLACEHOLDER.finditer(recorded):
-            text += recorded[position : match.start()]
-            position = match.end()
-            name = match.group(1)
-            if name.startswith(SECRET_PREFIX):
-                if text:
-                    pieces.append(string_literal(text))
-                text = ""
-                variable = SECRET_ENVIRONMENT_PREFIX + name[len(SECRET_PREFIX) :]
-                pieces.append(f"os.environ[{string_literal(variable)}]")
-                self.imports.modules.add("os")
-            elif name in self.values:
-                text += self.values[name]
-            else:
-                raise _MissingValue(f"no value for the placeholder {match.group(0)}")
-        text += recorded[position:]
-        if text or not pieces:
-            pieces.append(string_literal(text))
-        joined: list[Doc] = [pieces[0]]
-        for piece in pieces[1:]:
-            joined += [Break.SPACE, "+ ", piece]
-        return group(*joined) if len(pieces) > 1 else pieces[0]
+    def _settle(self, url_path: str | None, step: Step) -> None:
+        """Replay lets a page that the previous step opened load its scripts before acting."""
+        if url_path is not None:
+            self._page_changed |= self._page is not None and url_path != self._page
+            self._page = url_path
+        if self._page_changed and step.kind is StepKind.ACTION:
+            wait = Segment("wait_for_load_state", (string_literal("domcontentloaded"),))
+            self.lines.append(render(chain("page", [wait]), 1))
+            self._page_changed = False
 
 
 def _step_title(step: Step) -> str:

@@ -12,7 +12,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from .layout import Break, Doc, arguments, string_literal
+from .layout import Break, Doc, arguments, group, string_literal
 
 # Methods and properties of Page / Locator / FrameLocator that build a locator and do nothing else.
 LOCATOR_METHODS = frozenset(
@@ -88,7 +88,7 @@ def chain(
 ) -> Doc:
     """``root.a(...).b`` (or ``root(...).a(...)``) laid out as ruff does: inside parentheses, a
     chain with two or more segments that follow a call breaks before each of them when it does
-    not fit."""
+    not fit on a line of its own ("fluent" style)."""
     called = [root_args is not None] + [segment.args is not None for segment in segments]
     fluent = fluent_if_long and sum(called[: len(segments)]) >= 2
     parts: list[Doc] = [root] if root_args is None else [root, arguments(root_args)]
@@ -98,7 +98,7 @@ def chain(
         parts.append("." + segment.name)
         if segment.args is not None:
             parts.append(arguments(list(segment.args)))
-    return tuple(parts)
+    return group(*parts) if fluent else tuple(parts)
 
 
 def _arguments(call: ast.Call, code: str, imports: Imports) -> tuple[Doc, ...]:

@@ -8,12 +8,15 @@ and "contains" URL and title checks as an escaped regular expression.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from .layout import Doc, arguments, string_literal
+from ..templating import PLACEHOLDER, SECRET_PREFIX
+from .layout import Break, Doc, arguments, group, indent, string_literal
 from .locator_code import Imports, Segment, chain, parse_locator
 
 Action = dict[str, Any]
+SECRET_ENVIRONMENT_PREFIX = "WEBAGENT_SECRET_"  # + NAME: where exported tests read secrets from
 ValueCode = Callable[[str], Doc]  # a recorded value (placeholders and all) -> an expression
 
 TARGET_METHODS = {
@@ -94,3 +97,44 @@ def _pattern(action: Action, value_code: ValueCode, imports: Imports) -> Doc:
     if match == "regex":
         return ("re.compile", arguments([expected]))
     return ("re.compile", arguments([("re.escape", arguments([expected]))]))
+
+
+class MissingValue(ValueError):
+    """A recorded value holds a placeholder the case does not define."""
+
+
+@dataclass
+class CaseValues:
+    """The values of a case's placeholders, for turning recorded values into expressions."""
+
+    values: dict[str, str]
+    imports: Imports
+
+    def expression(self, recorded: str) -> Doc:
+        """A recorded value with the case's values substituted; secrets read from the
+        environment when the test runs, never written into it."""
+        pieces: list[Doc] = []
+        text, position = "", 0
+        for match in PLACEHOLDER.finditer(recorded):
+            text += recorded[position : match.start()]
+            position = match.end()
+            name = match.group(1)
+            if name.startswith(SECRET_PREFIX):
+                if text:
+                    pieces.append(string_literal(text))
+                text = ""
+                variable = SECRET_ENVIRONMENT_PREFIX + name[len(SECRET_PREFIX) :]
+                key = group("[", indent(Break.SOFT, string_literal(variable)), Break.SOFT, "]")
+                pieces.append(("os.environ", key))
+                self.imports.modules.add("os")
+            elif name in self.values:
+                text += self.values[name]
+            else:
+                raise MissingValue(f"no value for the placeholder {match.group(0)}")
+        text += recorded[position:]
+        if text or not pieces:
+            pieces.append(string_literal(text))
+        joined: list[Doc] = [pieces[0]]
+        for piece in pieces[1:]:
+            joined += [Break.SPACE, "+ ", piece]
+        return group(*joined) if len(pieces) > 1 else pieces[0]
