@@ -206,7 +206,7 @@ def test_a_recorded_project_exports_every_kind_of_step(
         r"warning: .*step 21 'the form looks tidy': judge step not exported", outcome.err
     ), outcome.err
     assert "step 11 'Click \"Cookie banner\"': optional step has no recorded entry" in outcome.err
-    assert "exported 2 tests from 1 case files to exported; 1 not exported" in outcome.err
+    assert "exported 2 tests from 1 case file to exported; 1 not exported" in outcome.err
     source = (project.path / "exported" / "test_orders.py").read_text(encoding="utf-8")
     assert 'os.environ["WEBAGENT_SECRET_PASSWORD"]' in source and "hunter2" not in source
     assert "{{" not in source.replace("{{ secrets.PASSWORD }}", "")  # only in step comments

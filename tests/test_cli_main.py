@@ -109,7 +109,7 @@ def test_a_folder_walk_skips_what_pytest_skips_and_what_is_ignored(
     assert everything.status == 1
     assert everything.out.splitlines() == [
         "cases/data/fixtures.yaml:1: (top level): 'cases' is a required property",
-        "1 problems in 6 case files and 5 trajectory files",
+        "1 problem in 6 case files and 5 trajectory files",
     ]
     assert ignoring.status == 0, ignoring.out
     assert ignoring.out == "5 case files and 5 trajectory files: valid\n"

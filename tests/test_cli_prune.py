@@ -92,8 +92,8 @@ def test_module_trajectories_are_left_alone_and_orphans_removed(
         "it: prune it with pytest --webagent --webagent-prune)"
     ) in pruned.out
     assert pruned.out.endswith(
-        "prune: 0 stale entries removed, 1 trajectory files of deleted case files removed, "
-        "1 trajectory files of Python test modules left alone\n"
+        "prune: 0 stale entries removed, 1 trajectory file of deleted case files removed, "
+        "1 trajectory file of Python test modules left alone\n"
     )
     assert "would be removed" in dry.out
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..casefile import load_cases
 from ..errors import CaseFileError, TrajectoryFileError
 from ..trajectory import TrajectoryFile
+from . import plural
 from .export_case import CaseNotExportable, export_case
 from .export_module import function_name, module_name, module_source
 from .locator_code import Imports
@@ -62,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
         )
     for source in skipped:
         print(f"skipped {source.trajectory}: trajectories of Python test modules are not exported")
-    summary = f"exported {total.tests} tests from {len(case_files)} case files to {out}"
+    files = plural(len(case_files), "case file")
+    summary = f"exported {plural(total.tests, 'test')} from {files} to {out}"
     if total.failures:
         print(f"{summary}; {total.failures} not exported (see above)", file=sys.stderr)
         return 1
@@ -111,5 +113,5 @@ def _export_file(source: Source, target: Path, total: _Tally) -> None:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print(f"wrote {target} ({len(functions)} tests from {where})")
+    print(f"wrote {target} ({plural(len(functions), 'test')} from {where})")
     total.tests += len(functions)

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import CaseFileError, TrajectoryFileError
 from ..recording import find_stale
 from ..trajectory import TrajectoryFile
+from . import plural
 from .sources import Source, add_ignore_option, find_sources
 
 
@@ -51,11 +52,11 @@ def run(args: argparse.Namespace) -> int:
         except (CaseFileError, TrajectoryFileError) as error:
             print(f"error: {error}; its trajectory is left as it is", file=sys.stderr)
             tally.errors += 1
-    summary = f"prune: {tally.entries} stale entries {tally.verb}"
+    summary = f"prune: {plural(tally.entries, 'stale entry', 'stale entries')} {tally.verb}"
     if tally.files:
-        summary += f", {tally.files} trajectory files of deleted case files {tally.verb}"
+        summary += f", {plural(tally.files, 'trajectory file')} of deleted case files {tally.verb}"
     if tally.modules:
-        summary += f", {tally.modules} trajectory files of Python test modules left alone"
+        summary += f", {plural(tally.modules, 'trajectory file')} of Python test modules left alone"
     print(summary)
     return 1 if tally.errors else 0
 
@@ -70,10 +71,10 @@ def _prune(source: Source, dry_run: bool, tally: _Tally) -> None:
         return
     if not source.path.exists():
         trajectory = TrajectoryFile.load(source.trajectory)  # refuse to delete what is not ours
-        count = sum(len(entries) for entries in trajectory.cases.values())
+        count = plural(sum(map(len, trajectory.cases.values())), "entry", "entries")
         print(
-            f"{source.trajectory}: {tally.verb} whole ({count} entries): its case file "
-            f"{source.path} no longer exists"
+            f"{source.trajectory}: {tally.verb} whole ({count}): its case file {source.path} "
+            "no longer exists"
         )
         if not dry_run:
             source.trajectory.unlink()
@@ -82,7 +83,8 @@ def _prune(source: Source, dry_run: bool, tally: _Tally) -> None:
     stale = find_stale(source.path)
     if stale is None or not stale.entries:
         return
-    print(f"{source.trajectory}: {len(stale.entries)} stale entries {tally.verb}")
+    count = plural(len(stale.entries), "stale entry", "stale entries")
+    print(f"{source.trajectory}: {count} {tally.verb}")
     for case_id, entry in stale.entries:
         print(f"  {case_id}: {entry['text']}")
     if not dry_run:

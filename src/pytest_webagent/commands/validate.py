@@ -16,6 +16,7 @@ from ..casefile import load_cases
 from ..errors import CaseFileError, TrajectoryFileError
 from ..trajectory import FORMAT_VERSION, TrajectoryFile, schema_error
 from ..yamlsource import KeyPath, load_yaml
+from . import plural
 from .sources import Source, add_ignore_option, find_sources
 
 
@@ -51,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
         names = ", ".join(str(path) for path in args.paths)
         print(f"webagent validate: no case files or trajectory files under {names}")
         return 1
-    checked = f"{case_files} case files and {trajectories} trajectory files"
+    checked = f"{plural(case_files, 'case file')} and {plural(trajectories, 'trajectory file')}"
     if problems:
-        print(f"{len(problems)} problems in {checked}")
+        print(f"{plural(len(problems), 'problem')} in {checked}")
         return 1
     print(f"{checked}: valid")
     return 0
