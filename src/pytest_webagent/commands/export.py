@@ -93,8 +93,11 @@ def _export_file(source: Source, target: Path, total: _Tally) -> None:
     functions: list[str] = []
     uses_pytest = uses_suppress = False
     for case in cases:
+        case_imports = Imports()  # merged only if the case is exported: no unused import
         try:
-            exported = export_case(case, trajectory, function_name(case, names), where, imports)
+            exported = export_case(
+                case, trajectory, function_name(case, names), where, case_imports
+            )
         except CaseNotExportable as problem:
             print(f"error: {problem}; case not exported", file=sys.stderr)
             total.failures += 1
@@ -102,6 +105,7 @@ def _export_file(source: Source, target: Path, total: _Tally) -> None:
         for warning in exported.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         functions.append(exported.source)
+        imports.modules |= case_imports.modules
         total.tags.update(case.tags)
         uses_pytest |= exported.uses_pytest
         uses_suppress |= exported.uses_suppress

@@ -28,7 +28,7 @@ class CaseNotExportable(Exception):
 
 @dataclass
 class ExportedCase:
-    source: str  # the test function, or "" when the case could not be exported
+    source: str  # the test function, decorators included
     warnings: list[str] = field(default_factory=list)
     uses_pytest: bool = False  # marks
     uses_suppress: bool = False  # optional steps
