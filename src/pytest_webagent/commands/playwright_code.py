@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..secret_values import ENVIRONMENT_PREFIX
 from ..templating import PLACEHOLDER, SECRET_PREFIX
 from .layout import Break, Doc, arguments, group, indent, string_literal
 from .locator_code import Imports, Segment, chain, parse_locator
 
 Action = dict[str, Any]
-SECRET_ENVIRONMENT_PREFIX = "WEBAGENT_SECRET_"  # + NAME: where exported tests read secrets from
 ValueCode = Callable[[str], Doc]  # a recorded value (placeholders and all) -> an expression
 
 TARGET_METHODS = {
@@ -123,7 +123,7 @@ class CaseValues:
                 if text:
                     pieces.append(string_literal(text))
                 text = ""
-                variable = SECRET_ENVIRONMENT_PREFIX + name[len(SECRET_PREFIX) :]
+                variable = ENVIRONMENT_PREFIX + name[len(SECRET_PREFIX) :]
                 key = group("[", indent(Break.SOFT, string_literal(variable)), Break.SOFT, "]")
                 pieces.append(("os.environ", key))
                 self.imports.modules.add("os")
