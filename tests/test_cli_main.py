@@ -14,7 +14,16 @@ import pytest
 from pytest_webagent.cli import build_parser
 from pytest_webagent.collection import CASE_SUFFIXES
 from pytest_webagent.commands import sources
-from tests.support.cli import REPO, clean_environment, copy_examples, invoke, run_module
+from tests.support.cli import (
+    EXAMPLE_CASE_FILES,
+    EXAMPLE_TRAJECTORIES,
+    EXAMPLES_VALID,
+    REPO,
+    clean_environment,
+    copy_examples,
+    invoke,
+    run_module,
+)
 
 COMMANDS = ("show", "prune", "export", "validate")
 
@@ -36,7 +45,7 @@ def test_the_console_script_and_the_module_are_the_same_command(tmp_path: Path) 
     without_command = run_module(cwd=tmp_path)
 
     assert by_script.returncode == by_module.returncode == 0
-    assert by_script.stdout == by_module.stdout == "5 case files and 5 trajectory files: valid\n"
+    assert by_script.stdout == by_module.stdout == EXAMPLES_VALID
     assert without_command.returncode == 2
     assert "usage: webagent [-h] COMMAND ..." in without_command.stderr
     assert "the following arguments are required: COMMAND" in without_command.stderr
@@ -109,10 +118,11 @@ def test_a_folder_walk_skips_what_pytest_skips_and_what_is_ignored(
     assert everything.status == 1
     assert everything.out.splitlines() == [
         "cases/data/fixtures.yaml:1: (top level): 'cases' is a required property",
-        "1 problem in 6 case files and 5 trajectory files",
+        f"1 problem in {len(EXAMPLE_CASE_FILES) + 1} case files and "
+        f"{len(EXAMPLE_TRAJECTORIES)} trajectory files",
     ]
     assert ignoring.status == 0, ignoring.out
-    assert ignoring.out == "5 case files and 5 trajectory files: valid\n"
+    assert ignoring.out == EXAMPLES_VALID
 
 
 def test_a_reader_that_goes_away_ends_the_output_quietly(tmp_path: Path) -> None:

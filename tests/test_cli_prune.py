@@ -128,5 +128,16 @@ def test_the_committed_examples_have_nothing_stale(
     outcome = invoke(capsys, "prune", cases)
 
     assert outcome.status == 0, outcome.err
-    assert outcome.out == "prune: 0 stale entries removed\n"
+    modules = [path for path in before if path.name.endswith(".py.json")]
+    assert outcome.out.splitlines() == [
+        *(
+            f"{path}: left alone (a Python test module's steps are only known by running it: "
+            "prune it with pytest --webagent --webagent-prune)"
+            for path in sorted(modules)
+        ),
+        "prune: 0 stale entries removed"
+        + (
+            f", {len(modules)} trajectory file of Python test modules left alone" if modules else ""
+        ),
+    ]
     assert {path: path.read_bytes() for path in cases.glob("__trajectories__/*")} == before

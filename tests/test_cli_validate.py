@@ -14,6 +14,9 @@ import pytest
 import yaml
 
 from tests.support.cli import (
+    EXAMPLE_CASE_FILES,
+    EXAMPLE_TRAJECTORIES,
+    EXAMPLES_VALID,
     REPO,
     clean_environment,
     copy_examples,
@@ -34,7 +37,7 @@ def test_the_examples_are_valid(tmp_path: Path) -> None:
     result = run_module("validate", "cases", cwd=tmp_path)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "5 case files and 5 trajectory files: valid\n"
+    assert result.stdout == EXAMPLES_VALID
 
 
 def test_each_problem_is_named_with_its_file_and_line(
@@ -82,7 +85,7 @@ def test_the_pre_commit_hook_checks_the_files_it_is_given(tmp_path: Path) -> Non
         for path in cases.rglob("*")
         if re.search(hook["files"], path.relative_to(tmp_path).as_posix())
     )
-    assert len(files) == 10  # the five case files and their trajectories
+    assert len(files) == len(EXAMPLE_CASE_FILES) + len(EXAMPLE_TRAJECTORIES)
     executable = Path(sys.executable).parent / hook["entry"].split()[0]
     command = [str(executable), *hook["entry"].split()[1:]]
 

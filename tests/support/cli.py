@@ -18,6 +18,10 @@ from tests.support.project import PLUGIN_ENVIRONMENT, UPSTREAM_WARNING
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_CASES = REPO / "examples" / "cases"
+EXAMPLE_CASE_FILES = sorted(EXAMPLE_CASES.glob("*.yaml"))
+EXAMPLE_TRAJECTORIES = sorted(EXAMPLE_CASES.glob("__trajectories__/*.json"))  # Python tests' too
+_COUNTS = len(EXAMPLE_CASE_FILES), len(EXAMPLE_TRAJECTORIES)
+EXAMPLES_VALID = "{} case files and {} trajectory files: valid\n".format(*_COUNTS)
 
 
 @dataclass

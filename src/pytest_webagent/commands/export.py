@@ -56,13 +56,13 @@ def run(args: argparse.Namespace) -> int:
     for source in case_files:
         name = module_name(source.path.relative_to(base), modules)
         _export_file(source, out / f"{name}.py", total)
+    for source in skipped:
+        print(f"skipped {source.trajectory}: trajectories of Python test modules are not exported")
     if total.tags:
         print(
             f"note: the cases' tags are marks of the tests ({', '.join(sorted(total.tags))}); "
             "declare them in the `markers` ini option (pytest warns about undeclared marks)"
         )
-    for source in skipped:
-        print(f"skipped {source.trajectory}: trajectories of Python test modules are not exported")
     files = plural(len(case_files), "case file")
     summary = f"exported {plural(total.tests, 'test')} from {files} to {out}"
     if total.failures:
