@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from .casefile import load_cases
@@ -18,6 +19,7 @@ from .errors import CaseFileError, TrajectoryFileError
 from .store import WorkingStore
 from .summary import Summary
 from .trajectory import (
+    Entry,
     TrajectoryFile,
     entry_key,
     stale_entries,
@@ -60,53 +62,79 @@ def merge_pending(store: WorkingStore, run_id: str, summary: Summary) -> None:
             store.discard(key)
 
 
+@dataclass
+class StaleEntries:
+    """The entries of one trajectory file that no case (or Python test) uses."""
+
+    trajectory: TrajectoryFile
+    entries: list[tuple[str, Entry]]  # (case id, entry), in file order
+    keep: dict[str, set[StepKey]]  # what pruning keeps, per case id
+
+    def prune(self) -> bool:
+        """Drop the stale entries (and cases left empty); returns whether the file was written."""
+        self.trajectory.prune(self.keep)
+        return self.trajectory.save()
+
+
+def find_stale(case_file: Path, ran: set[str] | None = None) -> StaleEntries | None:
+    """Stale entries of the trajectory of the YAML ``case_file``; None when it has none.
+
+    Judged only over the cases that ran (``ran``, case ids; ``None`` means all of them, as the
+    command line judges a whole file): a case deselected with ``-k`` keeps its entries, even
+    outdated ones. Entries of a case id the file no longer defines are judged only when every case
+    of the file ran. Raises ``CaseFileError`` or ``TrajectoryFileError`` for a file it cannot read.
+    """
+    path = trajectory_path(case_file)
+    if not path.exists():
+        return None
+    cases = load_cases(case_file)
+    defined = {case.item_name: {step_key(step) for step in case.steps} for case in cases}
+    ran = set(defined) if ran is None else ran
+    return _stale(TrajectoryFile.load(path), defined, ran, whole_file_known=True)
+
+
 def review_stale(prune: bool, summary: Summary) -> None:
     """Entries in the trajectories of the case files that ran which no case that ran uses.
-
-    Judged only over the cases that ran (``summary.ran``): a case deselected with ``-k`` keeps its
-    entries, even outdated ones, and ``--webagent-prune -k X`` touches nothing but X's. Entries of
-    a case id the file no longer defines are judged only when every case of the file ran.
 
     A Python test's steps are known only from running it, so only the Python tests that ran to
     their end are judged, over the steps they ran; nothing tells a test id that no longer exists
     from one that was not selected, so entries of other test ids are never judged.
     """
     for case_file, ran in sorted(summary.ran.items()):
-        path = trajectory_path(case_file)
+        try:
+            found = find_stale(case_file, ran)
+        except (CaseFileError, TrajectoryFileError):
+            continue  # already reported where it was met
+        if found is not None:
+            _report(found, prune, summary)
+    for module, tests in sorted(summary.python_steps.items()):
+        path = trajectory_path(module)
         if not path.exists():
             continue
         try:
-            cases = load_cases(case_file)
-        except CaseFileError:
+            trajectory = TrajectoryFile.load(path)
+        except TrajectoryFileError:
             continue  # already reported where it was met
-        defined = {case.item_name: {step_key(step) for step in case.steps} for case in cases}
-        _review(path, defined, ran, prune, summary, whole_file_known=True)
-    for module, tests in sorted(summary.python_steps.items()):
-        path = trajectory_path(module)
-        if path.exists():
-            _review(path, tests, set(tests), prune, summary, whole_file_known=False)
+        _report(_stale(trajectory, tests, set(tests), whole_file_known=False), prune, summary)
 
 
-def _review(
-    path: Path,
+def _stale(
+    trajectory: TrajectoryFile,
     defined: dict[str, set[StepKey]],
     ran: set[str],
-    prune: bool,
-    summary: Summary,
     *,
     whole_file_known: bool,
-) -> None:
-    try:
-        trajectory = TrajectoryFile.load(path)
-    except TrajectoryFileError:
-        return  # already reported where it was met
+) -> StaleEntries:
     judged = _judged_cases(trajectory, defined, ran) if whole_file_known else ran
     stale = [(case, entry) for case, entry in stale_entries(trajectory, defined) if case in judged]
-    summary.stale += [f"{path}: {case_id}: {entry['text']}" for case_id, entry in stale]
-    if prune and stale:
-        trajectory.prune(_kept(trajectory, defined, judged))
-        if trajectory.save():
-            summary.files_written.append(str(path))
+    return StaleEntries(trajectory, stale, _kept(trajectory, defined, judged))
+
+
+def _report(found: StaleEntries, prune: bool, summary: Summary) -> None:
+    path = found.trajectory.path
+    summary.stale += [f"{path}: {case_id}: {entry['text']}" for case_id, entry in found.entries]
+    if prune and found.entries and found.prune():
+        summary.files_written.append(str(path))
 
 
 def _judged_cases(

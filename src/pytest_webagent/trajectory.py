@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import ValidationError, best_match
 
 from .errors import TrajectoryFileError
 from .model import Step
@@ -63,7 +63,7 @@ class TrajectoryFile:
                 "(it is not overwritten)"
             ) from None
         _check_version(path, data)
-        invalid = best_match(trajectory_validator().iter_errors(data))
+        invalid = schema_error(data)
         if invalid is not None:
             where = "/".join(str(part) for part in invalid.absolute_path) or "(top level)"
             raise TrajectoryFileError(
@@ -135,6 +135,12 @@ class TrajectoryFile:
             return False
         write_atomic(self.path, text)
         return True
+
+
+def schema_error(data: Any) -> ValidationError | None:
+    """The schema error ``load`` reports for ``data`` (None when it is valid)."""
+    error: ValidationError | None = best_match(trajectory_validator().iter_errors(data))
+    return error
 
 
 def _check_version(path: Path, data: Any) -> None:

@@ -1,0 +1,142 @@
+"""One case (one parametrize row) and its recorded entries as a plain pytest-playwright test.
+
+The test does what replay does, minus the identity checks: open the case's URL, then run each
+step's recorded actions with the case's values substituted. Secrets stay out of the code: a
+``{{ secrets.NAME }}`` becomes ``os.environ["WEBAGENT_SECRET_NAME"]``. A step the trajectory lacks
+fails the export of the case (a test that silently skips a step would pass for the wrong reason);
+a ``judge:`` step, which needs a model at every run, becomes a comment and a warning.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+
+from ..model import Case, Step, StepKind
+from ..trajectory import TrajectoryFile, step_values
+from .layout import INDENT, render, string_literal
+from .locator_code import Imports, Segment, UnsupportedLocator, chain
+from .marks import mark_decorators
+from .playwright_code import CaseValues, MissingValue, action_statement
+
+COMMENT_WIDTH = 88
+
+
+class CaseNotExportable(Exception):
+    """The case cannot become a faithful test; the message says which step and why."""
+
+
+@dataclass
+class ExportedCase:
+    source: str  # the test function, decorators included
+    warnings: list[str] = field(default_factory=list)
+    uses_pytest: bool = False  # marks
+    uses_suppress: bool = False  # optional steps
+
+
+def export_case(
+    case: Case, trajectory: TrajectoryFile, function_name: str, where: str, imports: Imports
+) -> ExportedCase:
+    """``where``: how the case file is named in messages and docstrings."""
+    try:
+        decorators = mark_decorators(case)
+    except ValueError as problem:
+        where_case = f"{where}:{case.location.line}: case {case.item_name!r}"
+        raise CaseNotExportable(f"{where_case}: {problem}") from None
+    body = _TestBody(case, trajectory, where, imports)
+    for number, step in enumerate(case.steps, 1):
+        body.add_step(number, step)
+    signature = f"def {function_name}(page: Page) -> None:"
+    source = "\n".join([*decorators, signature, *body.lines]) + "\n"
+    return ExportedCase(source, body.warnings, bool(decorators), body.uses_suppress)
+
+
+class _TestBody:
+    """The lines of one test function's body, step after step."""
+
+    def __init__(self, case: Case, trajectory: TrajectoryFile, where: str, imports: Imports):
+        values: dict[str, str] = {}
+        for step in case.steps:
+            values.update(step_values(step))
+        self.case, self.trajectory, self.where, self.imports = case, trajectory, where, imports
+        self.values = CaseValues(values, imports)
+        self.lines = [_docstring(case, where)]
+        self.warnings: list[str] = []
+        self.uses_suppress = False
+        self._page: str | None = None  # path the last recorded step started on
+        self._page_changed = False
+        if case.url:
+            goto = Segment("goto", (self.values.expression(case.url),))
+            self.lines.append(render(chain("page", [goto]), 1))
+
+    def add_step(self, number: int, step: Step) -> None:
+        label = f"{self.where}:{step.line}: case {self.case.item_name!r}, step {number} "
+        label += repr(step.text)
+        self.lines += _comment(_step_title(step), 1)
+        if step.kind is StepKind.JUDGE:
+            self.lines += _comment("not exported: a model judges this step at every run", 1)
+            self.warnings.append(
+                f"{label}: judge step not exported (a model judges it at every run)"
+            )
+            return
+        entry = self.trajectory.lookup(self.case.item_name, step)
+        if entry is None and step.optional:
+            self.lines += _comment("not exported: this optional step was never recorded", 1)
+            self.warnings.append(f"{label}: optional step has no recorded entry; left as a comment")
+            return
+        if entry is None:
+            raise CaseNotExportable(
+                f"{label}: no recorded entry in {self.trajectory.path}; record it first with "
+                f"`pytest --webagent {self.where}`"
+            )
+        self._settle(entry.get("url_path"), step)
+        level = 1
+        if step.optional:
+            self.lines.append(f"{INDENT}with suppress(AssertionError, Error):")
+            self.uses_suppress, level = True, 2
+        timeout = round(step.timeout * 1000) if step.timeout is not None else None
+        for action in entry["actions"]:
+            try:
+                statement = action_statement(action, self.values.expression, self.imports, timeout)
+            except (UnsupportedLocator, MissingValue) as problem:
+                raise CaseNotExportable(f"{label}: {problem}") from None
+            self.lines.append(render(statement, level))
+
+    def _settle(self, url_path: str | None, step: Step) -> None:
+        """Replay lets a page that the previous step opened load its scripts before acting."""
+        if url_path is not None:
+            self._page_changed |= self._page is not None and url_path != self._page
+            self._page = url_path
+        if self._page_changed and step.kind is StepKind.ACTION:
+            wait = Segment("wait_for_load_state", (string_literal("domcontentloaded"),))
+            self.lines.append(render(chain("page", [wait]), 1))
+            self._page_changed = False
+
+
+def _step_title(step: Step) -> str:
+    prefix = {StepKind.ACTION: "", StepKind.ASSERTION: "expect: ", StepKind.JUDGE: "judge: "}
+    optional = " (optional: its failure does not fail the test)" if step.optional else ""
+    return f"{prefix[step.kind]}{step.text}{optional}"
+
+
+def _comment(text: str, level: int) -> list[str]:
+    width = COMMENT_WIDTH - len(INDENT) * level - 2
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return [f"{INDENT * level}# {line}" for line in lines or [""]]
+
+
+def _docstring(case: Case, where: str) -> str:
+    summary = f"{case.item_name} ({where}:{case.location.line})"
+    if not case.description:
+        return f'{INDENT}"""{_escape(summary)}"""'
+    paragraphs = [" ".join(p.split()) for p in case.description.split("\n\n") if p.strip()]
+    lines = [f'{INDENT}"""{_escape(summary)}']
+    for paragraph in paragraphs:
+        lines.append("")
+        wrapped = textwrap.wrap(_escape(paragraph), COMMENT_WIDTH - len(INDENT))
+        lines += [INDENT + line for line in wrapped]
+    return "\n".join([*lines, f'{INDENT}"""'])
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')

@@ -1,0 +1,92 @@
+"""``webagent prune PATH [--dry-run]``: remove trajectory entries no current case uses.
+
+Stale entries are found exactly as ``pytest --webagent-prune`` finds them
+(``recording.find_stale``), with every case of each case file judged, as if all had run. The
+trajectory of a case file that no longer exists is removed whole. Trajectories of Python test
+modules are left alone: which steps a test uses is only known by running it (pytest's
+``--webagent-prune`` prunes them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import CaseFileError, TrajectoryFileError
+from ..recording import find_stale
+from ..trajectory import TrajectoryFile
+from . import plural
+from .sources import Source, add_ignore_option, find_sources
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "prune",
+        help="remove trajectory entries (and cases) that no current case uses",
+        description="Remove the trajectory entries of YAML case files that no current case "
+        "uses (reworded or removed steps, renamed cases), and the trajectories of deleted case "
+        "files. Trajectories of Python test modules are left alone: use pytest --webagent-prune.",
+    )
+    parser.add_argument("path", type=Path, metavar="PATH", help="case file or folder")
+    parser.add_argument("--dry-run", action="store_true", help="only list what would be removed")
+    add_ignore_option(parser)
+    parser.set_defaults(run=run)
+
+
+class _Tally:
+    def __init__(self, dry_run: bool) -> None:
+        self.verb = "would be removed" if dry_run else "removed"
+        self.entries = self.files = self.modules = self.errors = 0
+
+
+def run(args: argparse.Namespace) -> int:
+    sources = [s for s in find_sources([args.path], tuple(args.ignore)) if s.trajectory.exists()]
+    if not sources:
+        print(f"webagent prune: no trajectory files under {args.path}", file=sys.stderr)
+        return 1
+    tally = _Tally(args.dry_run)
+    for source in sources:
+        try:
+            _prune(source, args.dry_run, tally)
+        except (CaseFileError, TrajectoryFileError) as error:
+            print(f"error: {error}; its trajectory is left as it is", file=sys.stderr)
+            tally.errors += 1
+    summary = f"prune: {plural(tally.entries, 'stale entry', 'stale entries')} {tally.verb}"
+    if tally.files:
+        summary += f", {plural(tally.files, 'trajectory file')} of deleted case files {tally.verb}"
+    if tally.modules:
+        summary += f", {plural(tally.modules, 'trajectory file')} of Python test modules left alone"
+    print(summary)
+    return 1 if tally.errors else 0
+
+
+def _prune(source: Source, dry_run: bool, tally: _Tally) -> None:
+    if source.is_module:
+        print(
+            f"{source.trajectory}: left alone (a Python test module's steps are only known by "
+            "running it: prune it with pytest --webagent --webagent-prune)"
+        )
+        tally.modules += 1
+        return
+    if not source.path.exists():
+        trajectory = TrajectoryFile.load(source.trajectory)  # refuse to delete what is not ours
+        count = plural(sum(map(len, trajectory.cases.values())), "entry", "entries")
+        print(
+            f"{source.trajectory}: {tally.verb} whole ({count}): its case file {source.path} "
+            "no longer exists"
+        )
+        if not dry_run:
+            source.trajectory.unlink()
+        tally.files += 1
+        return
+    stale = find_stale(source.path)
+    if stale is None or not stale.entries:
+        return
+    count = plural(len(stale.entries), "stale entry", "stale entries")
+    print(f"{source.trajectory}: {count} {tally.verb}")
+    for case_id, entry in stale.entries:
+        print(f"  {case_id}: {entry['text']}")
+    if not dry_run:
+        stale.prune()
+    tally.entries += len(stale.entries)
