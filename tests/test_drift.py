@@ -210,6 +210,15 @@ def test_demo_app_v2_drift_with_committed_trajectories(
     signature = new_login["cases"]["sign in with valid credentials"]["steps"][2]["actions"][0]
     assert signature["target"]["signature"]["test_id"] == "login-submit"
 
+    # A model-planned step cannot heal without a model: the advice says how to get one, not to
+    # re-run in the mode that just failed.
+    planned = project.run("cases/high_level.yaml::sign in as the demo user and out again")
+    planned.assert_outcomes(failed=1)
+    report = failures(planned)["sign in as the demo user and out again"]
+    assert "(cannot re-plan: this step is not explicit and no model is configured)" in report
+    assert "or configure a model (webagent_model, WEBAGENT_MODEL)" in report
+    assert "re-plan it with" not in report
+
 
 def changed_entries(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
     """(case, step text) of every entry that differs between two trajectory documents."""

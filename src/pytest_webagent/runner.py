@@ -209,7 +209,10 @@ class CaseRunner:
             return self._resolve(step, timeout, drift=drift, done=done)
         except UnresolvableStep as failure:
             # Say what drifted, not only why re-planning was impossible.
-            raise self._drifted(drift, f"cannot re-plan: {failure.reason}") from failure
+            # Re-planning was already allowed: what to do is what made it impossible.
+            raise self._drifted(
+                drift, f"cannot re-plan: {failure.reason}", failure.hints
+            ) from failure
 
     def _replay(self, entry: Entry, timeout: float) -> tuple[Drift | None, list[Action]]:
         done: list[Action] = []
@@ -340,11 +343,11 @@ class CaseRunner:
             "replay mode never plans, and this step has no recorded entry", hints=hints
         )
 
-    def _drifted(self, drift: Drift, why: str) -> DriftedStep:
+    def _drifted(self, drift: Drift, why: str, advice: list[str] | None = None) -> DriftedStep:
         hints = [f"recorded: {drift.recorded}"]
         if drift.now:
             hints.append(f"the page now holds: {', '.join(drift.now)}")
-        hints.append(self._rerun_hint())
+        hints.extend(advice if advice is not None else [self._rerun_hint()])
         return DriftedStep(f"{drift.describe()} ({why})", hints=hints)
 
     def _where(self, number: int, step: Step) -> str:
