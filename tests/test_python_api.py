@@ -5,15 +5,13 @@ keys; stale entries are judged only for Python tests that ran to their end; xdis
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pytest_webagent.testing import OpenAITestServer, element, reply
-from tests.support.project import WebagentProject
+from tests.support.project import WebagentProject, recorded_steps
 from tests.test_planner import model_flags, script_sign_in
 
 SHARED_CASES = """
@@ -83,13 +81,10 @@ FORMS = """
     """
 
 
-def cases_of(path: Path) -> dict[str, list[dict[str, Any]]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {name: case["steps"] for name, case in data["cases"].items()}
-
-
 def texts(path: Path) -> dict[str, list[str]]:
-    return {name: [entry["text"] for entry in steps] for name, steps in cases_of(path).items()}
+    return {
+        name: [entry["text"] for entry in steps] for name, steps in recorded_steps(path).items()
+    }
 
 
 @pytest.fixture
@@ -152,7 +147,7 @@ def test_each_form_records_then_replays_with_no_model_request(
         "test_bare_fixture": ['Fill "New todo" with "Buy milk"', 'Press "Enter"',
                               '"1 item left" is visible'],
     }  # fmt: skip
-    entries = cases_of(trajectory)
+    entries = recorded_steps(trajectory)
     assert entries["test_declared_steps"][0]["resolved_by"] == "model:test-model"
     assert [a["type"] for a in entries["test_declared_steps"][0]["actions"]] == [
         "fill",
@@ -215,7 +210,7 @@ def test_parametrize_ids_are_the_trajectory_keys_and_values_stay_placeholders(
         "test_rejected[chromium-1200-wrong-case]",
     ):
         assert f"test_rows.py::{node} PASSED" in output
-    entries = cases_of(trajectory)
+    entries = recorded_steps(trajectory)
     # The browser is not part of the key: every browser replays the same recording.
     assert set(entries) == {
         "test_add[Buy milk]",

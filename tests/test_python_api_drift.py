@@ -5,13 +5,10 @@ entries."""
 
 from __future__ import annotations
 
-import json
 import textwrap
-from pathlib import Path
-from typing import Any
 
 from pytest_webagent.testing import OpenAITestServer, element, reply
-from tests.support.project import WebagentProject
+from tests.support.project import WebagentProject, recorded_steps
 from tests.test_planner import model_flags, script_sign_in
 
 MODULE = """
@@ -37,11 +34,6 @@ MODULE = """
     """
 
 
-def entries(path: Path) -> dict[str, list[dict[str, Any]]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {name: case["steps"] for name, case in data["cases"].items()}
-
-
 def line_of(text: str) -> int:
     lines = textwrap.dedent(MODULE).lstrip("\n").splitlines()
     return next(number for number, line in enumerate(lines, 1) if text in line)
@@ -58,7 +50,7 @@ def test_python_steps_drift_like_yaml_steps(
         script_sign_in(server)
         model = model_flags(server)
         project.run(*model).assert_outcomes(passed=2)
-        before = entries(trajectory)
+        before = recorded_steps(trajectory)
         recorded = trajectory.read_bytes()
         sign_in_click = before["test_sign_in"][0]["actions"][2]["target"]["code"]
         assert sign_in_click == 'get_by_test_id("sign-in")'
@@ -97,7 +89,7 @@ def test_python_steps_drift_like_yaml_steps(
         (asked,) = server.chat_requests()
         assert asked.step == "Sign in as the demo user"
         assert "this step (replayed): fill" in asked.messages[1]["content"]
-    after = entries(trajectory)
+    after = recorded_steps(trajectory)
     assert [e["text"] for e in after["test_sign_in"]] == [e["text"] for e in before["test_sign_in"]]
     changed = [
         (test, old["text"])

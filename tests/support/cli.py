@@ -50,13 +50,20 @@ def clean_environment(**extra: str) -> dict[str, str]:
 def run_module(*args: str | Path, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """``python -m pytest_webagent ARGS`` in a fresh interpreter."""
     command = [sys.executable, "-m", "pytest_webagent", *map(str, args)]
+    return _run(command, cwd, env, timeout=120)
+
+
+def _run(
+    command: list[str], cwd: Path, env: dict[str, str], *, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """``command`` with the plugin's variables cleared, output captured, bounded in time."""
     return subprocess.run(
         command,
         cwd=cwd,
         env=clean_environment(**env),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -126,15 +133,7 @@ def run_exported(
         str(folder),
         *args,
     ]
-    return subprocess.run(
-        command,
-        cwd=root,
-        env=clean_environment(**env),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return _run(command, root, env, timeout=600)
 
 
 def entry(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,3 +66,9 @@ class WebagentProject:
         return self.pytester.runpytest_subprocess(
             "--webagent", "-p", "no:cacheprovider", f"--webagent-step-timeout={timeout:g}", *args
         )
+
+
+def recorded_steps(trajectory: Path) -> dict[str, list[dict[str, Any]]]:
+    """The recorded step entries of each case in a trajectory file, by case id."""
+    data = json.loads(trajectory.read_text(encoding="utf-8"))
+    return {name: case["steps"] for name, case in data["cases"].items()}

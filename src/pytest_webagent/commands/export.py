@@ -15,25 +15,25 @@ from pathlib import Path
 from ..casefile import load_cases
 from ..errors import CaseFileError, TrajectoryFileError
 from ..trajectory import TrajectoryFile
-from . import plural
+from . import Subcommands, add_command, plural
 from .export_case import CaseNotExportable, export_case
 from .export_module import function_name, module_name, module_source
 from .locator_code import Imports
-from .sources import Source, UsageProblem, add_ignore_option, find_sources
+from .sources import Source, UsageProblem, find_sources
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
+def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
+    parser = add_command(
+        commands,
         "export",
-        help="write plain pytest-playwright tests from the recorded trajectories",
+        run,
+        summary="write plain pytest-playwright tests from the recorded trajectories",
         description="Write one pytest-playwright test module per case file into DIR, one test "
         "per case and parametrize row, performing the recorded actions and checks. The tests do "
         "not use pytest-webagent; run them with pytest --base-url URL.",
+        path_help="case file or folder",
     )
-    parser.add_argument("path", type=Path, metavar="PATH", help="case file or folder")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
-    add_ignore_option(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

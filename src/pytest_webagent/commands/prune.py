@@ -11,27 +11,26 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..errors import CaseFileError, TrajectoryFileError
 from ..recording import find_stale
 from ..trajectory import TrajectoryFile
-from . import plural
-from .sources import Source, add_ignore_option, find_sources
+from . import Subcommands, add_command, plural
+from .sources import Source, find_sources
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
+def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
+    parser = add_command(
+        commands,
         "prune",
-        help="remove trajectory entries (and cases) that no current case uses",
+        run,
+        summary="remove trajectory entries (and cases) that no current case uses",
         description="Remove the trajectory entries of YAML case files that no current case "
         "uses (reworded or removed steps, renamed cases), and the trajectories of deleted case "
         "files. Trajectories of Python test modules are left alone: use pytest --webagent-prune.",
+        path_help="case file or folder",
     )
-    parser.add_argument("path", type=Path, metavar="PATH", help="case file or folder")
     parser.add_argument("--dry-run", action="store_true", help="only list what would be removed")
-    add_ignore_option(parser)
-    parser.set_defaults(run=run)
 
 
 class _Tally:

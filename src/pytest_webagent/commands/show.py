@@ -15,32 +15,28 @@ from ..casefile import load_cases
 from ..errors import CaseFileError, TrajectoryFileError
 from ..model import Case, StepKind
 from ..trajectory import Entry, TrajectoryFile, step_key
+from . import Subcommands, add_command
 from .layout import LINE_WIDTH, render
 from .locator_code import Imports, UnsupportedLocator
 from .playwright_code import action_statement, literal_value
-from .sources import Source, add_ignore_option, find_sources
+from .sources import Source, find_sources
 
 STEP = "    "  # indentation of a step under its case
 DETAIL = STEP + "   "  # of what was recorded for it
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
+def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
+    add_command(
+        commands,
         "show",
-        help="show the recorded trajectories: steps, actions as Playwright code, who and when",
+        run,
+        summary="show the recorded trajectories: steps, actions as Playwright code, who and when",
         description="Show, case by case and step by step, what the trajectories of the case "
         "files (or test modules) under PATH recorded: the actions as Playwright code, who "
         "resolved each step and when. Steps with no entry and stale entries are marked.",
+        path_help="case file, test module, trajectory file or folder",
+        many_paths=True,
     )
-    parser.add_argument(
-        "paths",
-        type=Path,
-        nargs="+",
-        metavar="PATH",
-        help="case file, test module, trajectory file or folder",
-    )
-    add_ignore_option(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

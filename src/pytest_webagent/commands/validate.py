@@ -16,23 +16,22 @@ from ..casefile import load_cases
 from ..errors import CaseFileError, TrajectoryFileError
 from ..trajectory import FORMAT_VERSION, TrajectoryFile, schema_error
 from ..yamlsource import KeyPath, load_yaml
-from . import plural
-from .sources import Source, add_ignore_option, find_sources
+from . import Subcommands, add_command, plural
+from .sources import Source, find_sources
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
+def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
+    add_command(
+        commands,
         "validate",
-        help="check case files and trajectory files against their schemas",
+        run,
+        summary="check case files and trajectory files against their schemas",
         description="Check case files (YAML, schema, placeholders, parametrize) and trajectory "
         "files (JSON, format version, schema). Prints file:line: message per problem; exit "
         "status 1 when there is any. Meant for pre-commit and CI.",
+        path_help="case file, trajectory file or folder",
+        many_paths=True,
     )
-    parser.add_argument(
-        "paths", type=Path, nargs="+", metavar="PATH", help="case file, trajectory file or folder"
-    )
-    add_ignore_option(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
