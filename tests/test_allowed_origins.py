@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_webagent.casefile import load_cases
-from pytest_webagent.origins import AllowedOrigins, origin_of, shown_url
+from pytest_webagent.browser.origins import AllowedOrigins, origin_of, shown_url
+from pytest_webagent.cases.casefile import load_cases
 from pytest_webagent.session import SESSION_KEY
 from tests.support.project import WebagentProject
 from tests.support.site import StaticSite

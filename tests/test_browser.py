@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pytest_webagent.browser import SYSTEM_CHROMIUM_FLAGS, find_system_chromium, merged_launch_args
+from pytest_webagent.browser.chromium import (
+    SYSTEM_CHROMIUM_FLAGS,
+    find_system_chromium,
+    merged_launch_args,
+)
 from pytest_webagent.errors import BrowserNotFoundError
 from tests.support.project import WebagentProject
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_webagent.casefile import load_cases
+from pytest_webagent.cases.casefile import load_cases
 from tests.support.cli import (
     EXAMPLE_CASES,
     REPO,

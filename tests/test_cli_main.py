@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from pytest_webagent.cases.collection import CASE_SUFFIXES
 from pytest_webagent.cli import build_parser
-from pytest_webagent.collection import CASE_SUFFIXES
 from pytest_webagent.commands import sources
 from tests.support.cli import (
     EXAMPLE_CASE_FILES,

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pytest_webagent.errors import ModelError
-from pytest_webagent.llm import ModelClient, Usage
+from pytest_webagent.resolve.planning.llm import ModelClient, Usage
 from pytest_webagent.settings import Settings
 from pytest_webagent.testing import OpenAITestServer, Reply, element, reply
 from tests.support.project import WebagentProject

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_webagent.phrases import (
+from pytest_webagent.resolve.phrases import (
     Intent,
     TargetQuery,
     is_assertion,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pytest_webagent.answers import InvalidAnswer, extract_json
+from pytest_webagent.resolve.planning.answers import InvalidAnswer, extract_json
 from pytest_webagent.testing import OpenAITestServer, element, reply
 from tests.support.project import WebagentProject
 from tests.support.site import StaticSite

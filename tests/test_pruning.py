@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
-from pytest_webagent.pruning import (
+from pytest_webagent.resolve.planning.pruning import (
     LONG_RUN,
     RUN_HEAD,
     PrunedSnapshot,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from pytest_webagent.browser import merged_launch_args
+from pytest_webagent.browser.chromium import merged_launch_args
 from tests.support.project import WebagentProject
 from tests.support.site import StaticSite
 

@@ -56,7 +56,7 @@ ANSWER = _answer_validator()
 
 
 def observation(step: str, kind: str = "action", snapshot: str = SNAPSHOT) -> str:
-    """An observation message laid out like the planner's (pytest_webagent.prompt)."""
+    """An observation message laid out like the planner's (resolve/planning/prompt.py)."""
     boundary = "9f3a1c"
     return "\n".join(
         [

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from pytest_webagent.replay.trajectory import TrajectoryFile, write_atomic
 from pytest_webagent.schemas import trajectory_validator
-from pytest_webagent.trajectory import TrajectoryFile, write_atomic
 from tests.support.project import WebagentProject
 from tests.support.site import StaticSite
 
@@ -247,7 +247,7 @@ def test_write_atomic_keeps_the_original_when_the_write_fails(tmp_path: Path) ->
 WRITER = """
 import sys
 from pathlib import Path
-from pytest_webagent.trajectory import write_atomic
+from pytest_webagent.replay.trajectory import write_atomic
 path, texts = Path(sys.argv[1]), ["a" * 4_000_000 + "\\n", "b" * 4_000_000 + "\\n"]
 write_atomic(path, texts[0])
 print("ready", flush=True)

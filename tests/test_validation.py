@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_webagent.casefile import load_cases
+from pytest_webagent.cases.casefile import load_cases
+from pytest_webagent.cases.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_yaml
 from pytest_webagent.errors import CaseFileError
-from pytest_webagent.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_yaml
 from tests.support.project import WebagentProject
 from tests.support.site import StaticSite
 

@@ -9,7 +9,7 @@ YAML case files run with ``pytest --webagent``; Python tests use the API below::
         agent.expect('"Welcome" is visible')
 """
 
-from . import webagent
-from .agent import Agent
+from pytest_webagent import webagent
+from pytest_webagent.agent import Agent
 
 __all__ = ["Agent", "webagent"]

@@ -1,5 +1,5 @@
 """``python -m pytest_webagent``: the same as the ``webagent`` command."""
 
-from .cli import main
+from pytest_webagent.cli import main
 
 raise SystemExit(main())

@@ -17,11 +17,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from .errors import Location, StepFailed, WebagentError
-from .pycase import Occurrences, build_case, case_id_of, draft, make_step, spec_of, values_of
-from .runner import CaseRunner
-from .secret_values import Secrets
-from .session import WebagentSession
+from pytest_webagent.cases.pycase import (
+    Occurrences,
+    build_case,
+    case_id_of,
+    draft,
+    make_step,
+    spec_of,
+    values_of,
+)
+from pytest_webagent.errors import Location, StepFailed, WebagentError
+from pytest_webagent.run.runner import CaseRunner
+from pytest_webagent.secret_values import Secrets
+from pytest_webagent.session import WebagentSession
 
 
 class Agent:

@@ -12,8 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .commands import export, prune, show, validate
-from .commands.sources import UsageProblem
+from pytest_webagent.commands import export, prune, show, validate
+from pytest_webagent.commands.sources import UsageProblem
 
 EXIT_USAGE = 2
 

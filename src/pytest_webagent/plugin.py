@@ -9,13 +9,21 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from . import launch_fixtures, recording, settings
-from .agent import Agent, failed_in_declared_steps
-from .collection import CASE_SUFFIXES, CaseFile, failure_report, is_case_file, mark_item
-from .errors import ConfigurationError
-from .pycase import spec_of
-from .secret_values import EnvironmentSecrets, MissingSecretError, Secrets
-from .session import SESSION_KEY, WebagentSession
+from pytest_webagent import settings
+from pytest_webagent.agent import Agent, failed_in_declared_steps
+from pytest_webagent.browser import launch_fixtures
+from pytest_webagent.cases.collection import (
+    CASE_SUFFIXES,
+    CaseFile,
+    failure_report,
+    is_case_file,
+    mark_item,
+)
+from pytest_webagent.cases.pycase import spec_of
+from pytest_webagent.errors import ConfigurationError
+from pytest_webagent.replay import recording
+from pytest_webagent.secret_values import EnvironmentSecrets, MissingSecretError, Secrets
+from pytest_webagent.session import SESSION_KEY, WebagentSession
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-from .errors import Location, WebagentError
-from .model import Case
+from pytest_webagent.cases.model import Case
+from pytest_webagent.errors import Location, WebagentError
 
 ENVIRONMENT_PREFIX = "WEBAGENT_SECRET_"
 SECRET_PLACEHOLDER = re.compile(r"\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")

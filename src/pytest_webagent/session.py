@@ -14,18 +14,19 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from .allure_report import CaseReport, allure_active, attach_trace
-from .errors import UnresolvableStep
-from .llm import ModelClient
-from .model import Case
-from .planner import Planner
-from .runner import CaseRunner, RunContext
-from .secret_values import Secrets
-from .settings import Settings, collecting_cases
-from .store import WorkingStore
-from .summary import Summary, item_statistics
-from .traces import kept_traces, scrub_trace
-from .trajectory import TrajectoryFile, step_key, trajectory_path
+from pytest_webagent.browser.traces import kept_traces, scrub_trace
+from pytest_webagent.cases.model import Case
+from pytest_webagent.errors import UnresolvableStep
+from pytest_webagent.replay.store import WorkingStore
+from pytest_webagent.replay.trajectory import TrajectoryFile, step_key, trajectory_path
+from pytest_webagent.report.allure_report import CaseReport, allure_active, attach_trace
+from pytest_webagent.report.summary import Summary, item_statistics
+from pytest_webagent.resolve.planning.llm import ModelClient
+from pytest_webagent.resolve.planning.planner import Planner
+from pytest_webagent.run.results import RunContext
+from pytest_webagent.run.runner import CaseRunner
+from pytest_webagent.secret_values import Secrets
+from pytest_webagent.settings import Settings, collecting_cases
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 import pytest
 
-from .errors import ConfigurationError
-from .origins import parse_allowed_origins
+from pytest_webagent.browser.origins import parse_allowed_origins
+from pytest_webagent.errors import ConfigurationError
 
 
 def _positive_seconds(text: str) -> float:

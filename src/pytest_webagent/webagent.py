@@ -18,12 +18,12 @@ from typing import Any, TypeAlias, TypeVar
 
 import pytest
 
-from .agent import Agent, run_declared_steps
-from .casefile import load_cases
-from .declared import declared_lines
-from .errors import CaseDefinitionError, CaseFileError, Location
-from .model import Case
-from .pycase import SPEC_ATTRIBUTE, CaseSpec, StepDraft, draft
+from pytest_webagent.agent import Agent, run_declared_steps
+from pytest_webagent.cases.casefile import load_cases
+from pytest_webagent.cases.declared import declared_lines
+from pytest_webagent.cases.model import Case
+from pytest_webagent.cases.pycase import SPEC_ATTRIBUTE, CaseSpec, StepDraft, draft
+from pytest_webagent.errors import CaseDefinitionError, CaseFileError, Location
 
 __all__ = ["Agent", "StepSpec", "case"]
 

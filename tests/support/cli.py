@@ -82,7 +82,7 @@ from typing import Any
 
 import pytest
 
-from pytest_webagent.browser import merged_launch_args
+from pytest_webagent.browser.chromium import merged_launch_args
 
 
 @pytest.fixture(scope="session")

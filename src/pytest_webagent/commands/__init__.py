@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from .sources import add_ignore_option
+from pytest_webagent.commands.sources import add_ignore_option
 
 Subcommands = argparse._SubParsersAction  # argparse exposes no public name for it
 

@@ -12,14 +12,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..casefile import load_cases
-from ..errors import CaseFileError, TrajectoryFileError
-from ..trajectory import TrajectoryFile
-from . import Subcommands, add_command, plural
-from .export_case import CaseNotExportable, export_case
-from .export_module import function_name, module_name, module_source
-from .locator_code import Imports
-from .sources import Source, UsageProblem, find_sources
+from pytest_webagent.cases.casefile import load_cases
+from pytest_webagent.commands import Subcommands, add_command, plural
+from pytest_webagent.commands.export_case import CaseNotExportable, export_case
+from pytest_webagent.commands.export_module import function_name, module_name, module_source
+from pytest_webagent.commands.locator_code import Imports
+from pytest_webagent.commands.sources import Source, UsageProblem, find_sources
+from pytest_webagent.errors import CaseFileError, TrajectoryFileError
+from pytest_webagent.replay.trajectory import TrajectoryFile
 
 
 def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
-from ..model import Case, Step, StepKind
-from ..trajectory import TrajectoryFile, step_values
-from .layout import INDENT, render, string_literal
-from .locator_code import Imports, Segment, UnsupportedLocator, chain
-from .marks import mark_decorators
-from .playwright_code import CaseValues, MissingValue, action_statement
+from pytest_webagent.cases.model import Case, Step, StepKind
+from pytest_webagent.commands.layout import INDENT, render, string_literal
+from pytest_webagent.commands.locator_code import Imports, Segment, UnsupportedLocator, chain
+from pytest_webagent.commands.marks import mark_decorators
+from pytest_webagent.commands.playwright_code import CaseValues, MissingValue, action_statement
+from pytest_webagent.replay.trajectory import TrajectoryFile, step_values
 
 COMMENT_WIDTH = 88
 

@@ -6,8 +6,8 @@ import keyword
 import re
 from pathlib import PurePath
 
-from ..model import Case
-from .locator_code import Imports
+from pytest_webagent.cases.model import Case
+from pytest_webagent.commands.locator_code import Imports
 
 MAX_NAME_LENGTH = 60  # keeps `def test_...(page: Page) -> None:` on one line
 

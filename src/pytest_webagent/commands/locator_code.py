@@ -12,7 +12,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from .layout import Break, Doc, arguments, group, string_literal
+from pytest_webagent.commands.layout import Break, Doc, arguments, group, string_literal
 
 # Methods and properties of Page / Locator / FrameLocator that build a locator and do nothing else.
 LOCATOR_METHODS = frozenset(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Case
-from .layout import Doc, arguments, render, string_literal
+from pytest_webagent.cases.model import Case
+from pytest_webagent.commands.layout import Doc, arguments, render, string_literal
 
 
 def mark_decorators(case: Case) -> list[str]:

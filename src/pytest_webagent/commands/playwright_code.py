@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..secret_values import ENVIRONMENT_PREFIX
-from ..templating import PLACEHOLDER, SECRET_PREFIX
-from .layout import Break, Doc, arguments, group, indent, string_literal
-from .locator_code import Imports, Segment, chain, parse_locator
+from pytest_webagent.cases.templating import PLACEHOLDER, SECRET_PREFIX
+from pytest_webagent.commands.layout import Break, Doc, arguments, group, indent, string_literal
+from pytest_webagent.commands.locator_code import Imports, Segment, chain, parse_locator
+from pytest_webagent.secret_values import ENVIRONMENT_PREFIX
 
 Action = dict[str, Any]
 ValueCode = Callable[[str], Doc]  # a recorded value (placeholders and all) -> an expression

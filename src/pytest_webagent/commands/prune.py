@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import CaseFileError, TrajectoryFileError
-from ..recording import find_stale
-from ..trajectory import TrajectoryFile
-from . import Subcommands, add_command, plural
-from .sources import Source, find_sources
+from pytest_webagent.commands import Subcommands, add_command, plural
+from pytest_webagent.commands.sources import Source, find_sources
+from pytest_webagent.errors import CaseFileError, TrajectoryFileError
+from pytest_webagent.replay.recording import find_stale
+from pytest_webagent.replay.trajectory import TrajectoryFile
 
 
 def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:

@@ -11,15 +11,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..casefile import load_cases
-from ..errors import CaseFileError, TrajectoryFileError
-from ..model import Case, StepKind
-from ..trajectory import Entry, TrajectoryFile, step_key
-from . import Subcommands, add_command
-from .layout import LINE_WIDTH, render
-from .locator_code import Imports, UnsupportedLocator
-from .playwright_code import action_statement, literal_value
-from .sources import Source, find_sources
+from pytest_webagent.cases.casefile import load_cases
+from pytest_webagent.cases.model import Case, StepKind
+from pytest_webagent.commands import Subcommands, add_command
+from pytest_webagent.commands.layout import LINE_WIDTH, render
+from pytest_webagent.commands.locator_code import Imports, UnsupportedLocator
+from pytest_webagent.commands.playwright_code import action_statement, literal_value
+from pytest_webagent.commands.sources import Source, find_sources
+from pytest_webagent.errors import CaseFileError, TrajectoryFileError
+from pytest_webagent.replay.trajectory import Entry, TrajectoryFile, step_key
 
 STEP = "    "  # indentation of a step under its case
 DETAIL = STEP + "   "  # of what was recorded for it

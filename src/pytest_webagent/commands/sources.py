@@ -13,7 +13,7 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..trajectory import TRAJECTORY_DIR, trajectory_path
+from pytest_webagent.replay.trajectory import TRAJECTORY_DIR, trajectory_path
 
 CASE_SUFFIXES = (".yaml", ".yml")  # what the plugin collects (collection.CASE_SUFFIXES)
 MODULE_SUFFIX = ".py"

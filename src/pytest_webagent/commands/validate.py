@@ -12,12 +12,12 @@ import argparse
 import json
 from pathlib import Path
 
-from ..casefile import load_cases
-from ..errors import CaseFileError, TrajectoryFileError
-from ..trajectory import FORMAT_VERSION, TrajectoryFile, schema_error
-from ..yamlsource import KeyPath, load_yaml
-from . import Subcommands, add_command, plural
-from .sources import Source, find_sources
+from pytest_webagent.cases.casefile import load_cases
+from pytest_webagent.cases.yamlsource import KeyPath, load_yaml
+from pytest_webagent.commands import Subcommands, add_command, plural
+from pytest_webagent.commands.sources import Source, find_sources
+from pytest_webagent.errors import CaseFileError, TrajectoryFileError
+from pytest_webagent.replay.trajectory import FORMAT_VERSION, TrajectoryFile, schema_error
 
 
 def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:

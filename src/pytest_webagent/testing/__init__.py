@@ -15,11 +15,11 @@ Each rule's replies are used one per matching request; the last one repeats fore
 The fixture ``webagent_llm_server`` lives in :mod:`pytest_webagent.testing.fixtures`.
 """
 
-from . import reply
-from .prompt import ChatRequest, RecordedRequest
-from .script import Element, Reply, Rule, element
-from .server import OpenAITestServer
-from .snapshot import AriaNode, find_ref, parse_aria_snapshot
+from pytest_webagent.testing import reply
+from pytest_webagent.testing.prompt import ChatRequest, RecordedRequest
+from pytest_webagent.testing.script import Element, Reply, Rule, element
+from pytest_webagent.testing.server import OpenAITestServer
+from pytest_webagent.testing.snapshot import AriaNode, find_ref, parse_aria_snapshot
 
 __all__ = [
     "AriaNode",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .server import OpenAITestServer
+from pytest_webagent.testing.server import OpenAITestServer
 
 __all__ = ["webagent_llm_server"]
 

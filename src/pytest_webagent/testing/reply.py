@@ -14,7 +14,16 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, Literal
 
-from .script import Action, Answer, Content, Delay, HttpError, Reply, Target, UnknownRef
+from pytest_webagent.testing.script import (
+    Action,
+    Answer,
+    Content,
+    Delay,
+    HttpError,
+    Reply,
+    Target,
+    UnknownRef,
+)
 
 Status = Literal["continue", "done", "no_match"]
 _REASON = "scripted by the test server"

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .prompt import ChatRequest
-from .script import Action, Answer, Element, HttpError, Target, UnknownRef
-from .snapshot import AriaNode, find_ref, parse_aria_snapshot
+from pytest_webagent.testing.prompt import ChatRequest
+from pytest_webagent.testing.script import Action, Answer, Element, HttpError, Target, UnknownRef
+from pytest_webagent.testing.snapshot import AriaNode, find_ref, parse_aria_snapshot
 
 
 @dataclass(frozen=True)

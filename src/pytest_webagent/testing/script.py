@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from .prompt import ChatRequest
+from pytest_webagent.testing.prompt import ChatRequest
 
 __all__ = [
     "MAX_DELAY_SECONDS",

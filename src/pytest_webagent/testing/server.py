@@ -8,11 +8,20 @@ from collections.abc import Sequence
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from . import responses
-from .prompt import ChatRequest, RecordedRequest, parse_chat_request
-from .responses import Outcome, error
-from .script import MAX_DELAY_SECONDS, Content, Delay, HttpError, Reply, Rule, Script, StepKind
-from .transport import Transport
+from pytest_webagent.testing import responses
+from pytest_webagent.testing.prompt import ChatRequest, RecordedRequest, parse_chat_request
+from pytest_webagent.testing.responses import Outcome, error
+from pytest_webagent.testing.script import (
+    MAX_DELAY_SECONDS,
+    Content,
+    Delay,
+    HttpError,
+    Reply,
+    Rule,
+    Script,
+    StepKind,
+)
+from pytest_webagent.testing.transport import Transport
 
 __all__ = ["OpenAITestServer"]
 _CHAT = "/v1/chat/completions"

@@ -9,8 +9,8 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .prompt import RecordedRequest
-from .responses import Outcome
+from pytest_webagent.testing.prompt import RecordedRequest
+from pytest_webagent.testing.responses import Outcome
 
 _log = logging.getLogger(__name__)
 

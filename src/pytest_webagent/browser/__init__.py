@@ -1,0 +1,1 @@
+"""Acting in the browser and watching the page: finding Chromium, actions, origins, faults."""

@@ -1,0 +1,301 @@
+"""Turn a YAML case file into validated ``Case`` objects, or a ``CaseFileError`` naming the line."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jsonschema.exceptions import ValidationError, best_match
+
+from pytest_webagent.cases.model import Case, Link, MarkSpec, Step, StepKind, step_kind_and_template
+from pytest_webagent.cases.templating import TemplateError, check_syntax, render
+from pytest_webagent.cases.yamlsource import KeyPath, YamlDocument, format_key_path, load_yaml
+from pytest_webagent.errors import CaseFileError
+from pytest_webagent.schemas import case_validator
+
+MAX_ID_LENGTH = 40
+
+
+def load_cases(path: Path) -> list[Case]:
+    document = load_yaml(path)
+    _validate(document)
+    raw_cases = document.data.get("cases", [document.data])
+    base: KeyPath = ("cases",) if "cases" in document.data else ()
+    cases: list[Case] = []
+    first_line_of_name: dict[str, int] = {}
+    for index, raw in enumerate(raw_cases):
+        case_path = (*base, index) if base else ()
+        name = raw["name"].strip()
+        line = document.line_of((*case_path, "name"))
+        if name in first_line_of_name:
+            raise CaseFileError(
+                document.location((*case_path, "name")),
+                f"duplicate case name {name!r} (first used on line {first_line_of_name[name]})",
+                format_key_path((*case_path, "name")),
+            )
+        first_line_of_name[name] = line
+        cases.extend(_expand(document, raw, case_path))
+    return cases
+
+
+def _validate(document: YamlDocument) -> None:
+    if not isinstance(document.data, dict):
+        kind = "empty" if document.data is None else type(document.data).__name__
+        raise CaseFileError(
+            document.location(()),
+            f"a case file holds a mapping (one case, or `cases:` with a list); this one is {kind}",
+        )
+    error = best_match(case_validator().iter_errors(document.data))
+    if error is None:
+        return
+    error = _most_specific(error)
+    key_path = _error_key_path(error)
+    raise CaseFileError(
+        document.location(key_path), _describe(error), format_key_path(key_path) or "(top level)"
+    )
+
+
+def problem(error: ValidationError) -> str:
+    """What is wrong, in words, for an error of the case schema (or of one of its parts)."""
+    return _describe(_most_specific(error))
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    """Descend a ``oneOf`` into the branch the author evidently meant.
+
+    ``best_match`` stops at a ``oneOf`` whose branches fail equally; a person who wrote a case
+    without ``name``, or a step with ``do: 5``, wants the error inside that branch, not "matches
+    no branch". The meant branch is the one with the fewest complaints about the mapping itself.
+    """
+    while error.validator == "oneOf" and error.context:
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        misfits = {key: _misfit(subs) for key, subs in branches.items()}
+        fitting = sorted(score for score in misfits.values() if score is not None)
+        if not fitting or (len(fitting) > 1 and fitting[0] == fitting[1]):
+            return error
+        meant = next(key for key, score in misfits.items() if score == fitting[0])
+        error = best_match(branches[meant]) or error
+    return error
+
+
+def _misfit(errors: list[ValidationError]) -> int | None:
+    """How badly the instance itself misses a branch: None for the wrong type, else the number of
+    missing or unexpected keys (errors deeper inside are the author's to fix, not a misfit)."""
+    top = [sub for sub in errors if not sub.relative_path]
+    if any(sub.validator in ("type", "const", "enum") for sub in top):
+        return None
+    return len([sub for sub in top if sub.validator in ("required", "additionalProperties")])
+
+
+def _error_key_path(error: ValidationError) -> KeyPath:
+    key_path: KeyPath = tuple(error.absolute_path)
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+        # A badly named key: point at that key's line, not at the mapping's.
+        return (*key_path, error.instance)
+    if error.validator == "additionalProperties":
+        # Point at the offending key itself rather than at the mapping holding it.
+        unexpected = re.findall(r"'([^']+)'", error.message)
+        if unexpected:
+            key_path = (*key_path, unexpected[0])
+    return key_path
+
+
+def _describe(error: ValidationError) -> str:
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        return f"{error.message}; allowed keys: {', '.join(allowed)}"
+    branches: list[dict[str, Any]] = list(schema.get("oneOf", []))
+    if error.validator == "oneOf" and isinstance(error.instance, dict):
+        forms = [branch["required"][0] for branch in branches if "required" in branch]
+        if forms and not any("$ref" in branch for branch in branches):
+            got = ", ".join(map(str, error.instance)) or "none"
+            return f"a mapping here needs exactly one of the keys {', '.join(forms)} (got: {got})"
+    if error.validator == "oneOf":
+        description = schema.get("description")
+        if isinstance(description, str):
+            return f"{_short(error.instance)} is not valid here: expected {description}"
+    if error.validator == "pattern":
+        return _pattern_problem(error)
+    if error.validator == "not" and "tags" in error.absolute_path:
+        return (
+            f"{error.instance!r} is one of pytest's own marks; put it under `marks:`, not `tags:`"
+        )
+    return error.message
+
+
+IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+def _pattern_problem(error: ValidationError) -> str:
+    """Say in words what a regular expression of the schema wants."""
+    last = error.absolute_path[-1] if error.absolute_path else ""
+    if last in ("name", "id"):
+        what = "names" if last == "name" else "parametrize ids"
+        return (
+            f"{error.instance!r}: {what} may not be blank or contain brackets, colons, slashes or "
+            "newlines (they would break the pytest node id)"
+        )
+    if error.validator_value == IDENTIFIER_PATTERN:
+        return f"{error.instance!r} is not an identifier (letters, digits and _, not a digit first)"
+    return error.message
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _expand(document: YamlDocument, raw: dict[str, Any], case_path: KeyPath) -> Iterator[Case]:
+    """One ``Case`` per parametrize row (or one when not parametrized)."""
+    variables = dict(raw.get("vars", {}))
+    for row_id, row in _parameter_rows(document, raw.get("parametrize"), case_path):
+        values = {**variables, **row}
+        yield Case(
+            name=raw["name"].strip(),
+            param_id=row_id,
+            location=document.location((*case_path, "name")),
+            description=raw.get("description", "").strip(),
+            url=_render(document, raw["url"], values, (*case_path, "url"))
+            if "url" in raw
+            else None,
+            url_line=document.location((*case_path, "url")).line if "url" in raw else 0,
+            tags=tuple(raw.get("tags", ())),
+            marks=tuple(_mark(spec) for spec in raw.get("marks", ())),
+            usefixtures=tuple(raw.get("usefixtures", ())),
+            labels=_labels(raw),
+            links=tuple(_link(spec) for spec in raw.get("links", ())),
+            params=row,
+            steps=tuple(_steps(document, raw["steps"], values, (*case_path, "steps"))),
+        )
+
+
+def _parameter_rows(
+    document: YamlDocument, spec: Any, case_path: KeyPath
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    if spec is None:
+        yield "", {}
+        return
+    key_path = (*case_path, "parametrize")
+    rows: list[dict[str, Any]]
+    explicit_ids: list[str | None]
+    if isinstance(spec, dict):
+        lengths = {name: len(values) for name, values in spec.items()}
+        if len(set(lengths.values())) > 1:
+            raise CaseFileError(
+                document.location(key_path),
+                f"parametrize lists must have the same length, got {lengths}",
+                format_key_path(key_path),
+            )
+        count = next(iter(lengths.values()))
+        rows = [{name: values[i] for name, values in spec.items()} for i in range(count)]
+        explicit_ids = [None] * count
+    else:
+        rows = [{k: v for k, v in row.items() if k != "id"} for row in spec]
+        explicit_ids = [str(row["id"]) if "id" in row else None for row in spec]
+    ids = [given or _readable_id(row) for given, row in zip(explicit_ids, rows, strict=True)]
+    for index, (row_id, row) in enumerate(zip(_deduplicate(ids), rows, strict=True)):
+        if not row:
+            raise CaseFileError(
+                document.location((*key_path, index)),
+                "a parametrize row needs at least one value besides `id`",
+                format_key_path((*key_path, index)),
+            )
+        yield row_id, row
+
+
+def _readable_id(row: dict[str, Any]) -> str:
+    parts = [re.sub(r"[^\w.@+-]+", "_", str(value)).strip("_") or "empty" for value in row.values()]
+    text = "-".join(parts)
+    return text if len(text) <= MAX_ID_LENGTH else text[: MAX_ID_LENGTH - 3] + "..."
+
+
+def _deduplicate(ids: list[str]) -> list[str]:
+    totals = Counter(ids)
+    seen: Counter[str] = Counter()
+    unique: list[str] = []
+    for row_id in ids:
+        if totals[row_id] > 1:
+            unique.append(f"{row_id}{seen[row_id]}")
+            seen[row_id] += 1
+        else:
+            unique.append(row_id)
+    return unique
+
+
+def _mark(spec: str | dict[str, Any]) -> MarkSpec:
+    if isinstance(spec, str):
+        return MarkSpec(spec)
+    name, value = next(iter(spec.items()))
+    if value is None:
+        return MarkSpec(name)
+    if isinstance(value, dict):
+        return MarkSpec(name, kwargs=dict(value))
+    if name in ("skip", "xfail"):
+        return MarkSpec(name, kwargs={"reason": value})
+    return MarkSpec(name, args=(value,))
+
+
+def _steps(
+    document: YamlDocument, raw_steps: list[Any], values: dict[str, Any], steps_path: KeyPath
+) -> Iterator[Step]:
+    occurrences: Counter[tuple[StepKind, str]] = Counter()
+    for index, raw in enumerate(raw_steps):
+        step_path = (*steps_path, index)
+        options: dict[str, Any] = {}
+        if isinstance(raw, str):
+            kind, template = StepKind.ACTION, raw
+        else:
+            key = next(k for k in ("do", "expect", "judge") if k in raw)
+            kind = {"do": StepKind.ACTION, "expect": StepKind.ASSERTION}.get(key, StepKind.JUDGE)
+            template, options = raw[key], raw
+            step_path = (*step_path, key)
+        template = " ".join(template.split())  # one line, single spaces: stable trajectory keys
+        if kind is StepKind.ASSERTION and step_path in document.quoted and '"' not in template:
+            # `expect: "Welcome, Alice"`: YAML ate the quotes the author meant as "this text".
+            template = f'"{template}"'
+        kind, template = step_kind_and_template(kind, template)
+        text = _render(document, template, values, step_path)
+        yield Step(
+            kind=kind,
+            template=template,
+            text=text,
+            line=document.line_of(step_path),
+            occurrence=occurrences[(kind, template)],
+            timeout=float(options["timeout"]) if "timeout" in options else None,
+            optional=bool(options.get("optional", False)),
+        )
+        occurrences[(kind, template)] += 1
+
+
+def _render(document: YamlDocument, text: str, values: dict[str, Any], key_path: KeyPath) -> str:
+    try:
+        check_syntax(text)
+        return render(text, values)
+    except TemplateError as exc:
+        raise CaseFileError(
+            document.location(key_path), str(exc), format_key_path(key_path)
+        ) from None
+
+
+LABEL_KEYS = ("feature", "story", "epic", "severity", "owner")
+
+
+def _labels(raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    labels: dict[str, tuple[str, ...]] = {}
+    for key in LABEL_KEYS:
+        value = raw.get(key)
+        if value is not None:
+            labels[key] = (value,) if isinstance(value, str) else tuple(value)
+    return labels
+
+
+def _link(spec: str | dict[str, str]) -> Link:
+    if isinstance(spec, str):
+        return Link(spec)
+    return Link(spec["url"], spec.get("name", ""), spec.get("type", "link"))

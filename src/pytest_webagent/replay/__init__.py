@@ -1,0 +1,1 @@
+"""Trajectories: recording, the identity check before each replayed action, the working store."""

@@ -1,0 +1,99 @@
+"""Step statistics: per item (attached to its report, so xdist ships them to the controller) and
+summed for the terminal summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_webagent.cases.model import StepKind
+from pytest_webagent.resolve.planning.llm import Usage
+
+if TYPE_CHECKING:
+    from pytest_webagent.run.results import StepResult
+
+RESOLUTIONS = ("replayed", "direct", "planned", "re-planned", "judged")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def item_statistics(
+    results: list[StepResult], case_file: Path, case_id: str, failed_usage: Usage
+) -> dict[str, Any]:
+    """What the controller needs of one case: step counts, model usage (failed steps included),
+    assertions to review, and which case of which file ran (stale entries are judged only over
+    the cases that ran)."""
+    usage = Usage()
+    usage.add(failed_usage)
+    for result in results:
+        usage.add(result.usage)
+    review = [
+        f"{r.step.text} (drift: {r.drift.describe()})"
+        for r in results
+        if r.resolution == "re-planned" and r.step.kind is StepKind.ASSERTION and r.drift
+    ]
+    return {
+        "resolutions": dict(Counter(r.resolution for r in results)),
+        "usage": usage.as_dict(),
+        "review": review,
+        "file": str(case_file.resolve()),
+        "case": case_id,
+    }
+
+
+@dataclass
+class Summary:
+    cases: int = 0
+    resolutions: Counter[str] = field(default_factory=Counter)
+    usage: Usage = field(default_factory=Usage)
+    review: list[str] = field(default_factory=list)
+    files_written: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    # case file -> ids of its cases that ran: the selection stale entries are judged over
+    ran: dict[Path, set[str]] = field(default_factory=dict)
+    # test module -> test id -> step keys, of the Python tests that ran to their end and passed
+    python_steps: dict[Path, dict[str, set[tuple[str, str, int]]]] = field(default_factory=dict)
+
+    def add(self, nodeid: str, statistics: dict[str, Any]) -> None:
+        self.cases += 1
+        if statistics.get("python"):
+            if "steps" in statistics:
+                steps = {(str(k), str(t), int(n)) for k, t, n in statistics["steps"]}
+                tests = self.python_steps.setdefault(Path(statistics["file"]), {})
+                tests[str(statistics["case"])] = steps
+        elif "file" in statistics:
+            self.ran.setdefault(Path(statistics["file"]), set()).add(str(statistics["case"]))
+        self.resolutions.update(statistics.get("resolutions", {}))
+        self.usage.add(Usage(**statistics.get("usage", {})))
+        self.review.extend(f"{nodeid}: {line}" for line in statistics.get("review", []))
+
+    def lines(self, pruned: bool) -> list[str]:
+        if not self.cases and not self.problems and not self.stale:
+            return []
+        steps = sum(self.resolutions.values())
+        counts = ", ".join(
+            f"{self.resolutions[r]} {r}" + (" after drift" if r == "re-planned" else "")
+            for r in RESOLUTIONS
+            if self.resolutions[r]
+        )
+        u = self.usage
+        lines = [
+            f"{_plural(self.cases, 'case')}, {_plural(steps, 'step')}"
+            + (f": {counts}" if counts else ""),
+            f"model: {_plural(u.calls, 'call')}, {u.prompt_tokens} prompt + "
+            f"{u.completion_tokens} completion tokens, {u.memo_hits} answers from the memo",
+            f"trajectory files written: {len(self.files_written)}"
+            + "".join(f"\n  {path}" for path in self.files_written),
+        ]
+        lines += [f"review re-planned assertion: {line}" for line in self.review]
+        if self.stale:
+            verb = "removed" if pruned else "stale (remove with --webagent-prune)"
+            lines.append(f"{len(self.stale)} trajectory entries {verb}:")
+            lines += [f"  {entry}" for entry in self.stale]
+        lines += self.problems
+        return lines

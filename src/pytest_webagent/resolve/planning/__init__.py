@@ -1,0 +1,1 @@
+"""The model path: observe the page, ask an OpenAI-compatible model, validate, ground."""

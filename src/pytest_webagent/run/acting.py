@@ -1,0 +1,57 @@
+"""Acting in the page: run actions under the page watch, and replay a recorded entry verified."""
+
+from __future__ import annotations
+
+import contextlib
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from pytest_webagent.browser.executor import Action, Executor
+from pytest_webagent.browser.page_watch import PageWatch
+from pytest_webagent.replay.identity import Drift, verify
+from pytest_webagent.replay.trajectory import Entry, concrete
+from pytest_webagent.report.allure_report import StepReport
+
+
+class Actor:
+    """Runs a case's actions in its page: each one watched and shown as a nested report step."""
+
+    def __init__(self, page: Page, executor: Executor, watch: PageWatch) -> None:
+        self.page = page
+        self.executor = executor
+        self.watch = watch
+
+    def execute(self, action: Action, timeout: float, report: StepReport) -> None:
+        self.watch.before(action)
+        with report.action(action):
+            self.executor.run(action, timeout)
+        self.watch.check()
+
+    def replay(
+        self, entry: Entry, values: dict[str, str], timeout: float, report: StepReport
+    ) -> tuple[Drift | None, list[Action]]:
+        """Replay an entry's actions, each target verified first; stop at the first drift.
+
+        Returns the drift (None when every action ran) and the actions that ran before it.
+        """
+        done: list[Action] = []
+        for action in entry["actions"]:
+            self._settle(timeout)
+            drift = verify(self.page, action, timeout)
+            if drift is not None:
+                return drift, done
+            self.execute(concrete(action, values), timeout, report)
+            done.append(action)
+        return None, done
+
+    def _settle(self, timeout: float) -> None:
+        """Let a page that the previous action opened run its deferred scripts first.
+
+        Replay is faster than the recording was: typing into a form whose submit handler is not
+        attached yet (Enter then reloads the page) is a race the recording never ran into.
+        Free when the page is loaded: Playwright answers from the load states it already knows.
+        """
+        # Still loading after the timeout: the identity check that follows waits for its element.
+        with contextlib.suppress(PlaywrightError):
+            self.page.wait_for_load_state("domcontentloaded", timeout=timeout)
