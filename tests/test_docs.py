@@ -173,3 +173,29 @@ def test_every_registered_option_is_in_the_built_configuration_page(
     assert {spec.ini for spec in OPTIONS} <= options
     missing = sorted(name for name in options if f"<code>{name}</code>" not in page)
     assert not missing, f"options missing from the built configuration page: {missing}"
+
+
+def _architecture_rows() -> dict[str, set[str]]:
+    """The folder table of docs/architecture.md: folder -> the modules it names."""
+    page = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    rows: dict[str, set[str]] = {}
+    for folder, modules in re.findall(r"^\| `([\w/]+)/` \|[^|]*\| ([^|]*) \|$", page, re.M):
+        rows[folder] = set(re.findall(r"`(\w+)`", modules))
+    return rows
+
+
+def test_the_architecture_page_matches_the_source_tree() -> None:
+    rows = _architecture_rows()
+    folders = {
+        str(init.parent.relative_to(SOURCE)) for init in SOURCE.rglob("__init__.py")
+    } - {"."}
+    assert set(rows) == folders, "docs/architecture.md must list every subpackage, and only those"
+    for folder, named in rows.items():
+        modules = {
+            path.stem for path in (SOURCE / folder).glob("*.py") if path.stem != "__init__"
+        }
+        assert named == modules, f"docs/architecture.md, row {folder}/: {named ^ modules}"
+    top_level = {path.stem for path in SOURCE.glob("*.py") if path.stem != "__init__"}
+    page = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    wiring = page.split("The top level wires them:", 1)[1].split("\n\n", 1)[0]
+    assert top_level == set(re.findall(r"`(\w+)`", wiring)), "top-level modules in architecture.md"
