@@ -65,6 +65,13 @@ class StepReport:
                 f"{usage.completion_tokens} completion, answers from the memo: {usage.memo_hits}",
             )
 
+    def parameter(self, name: str, value: str) -> None:
+        """A parameter of this step (which identity fields matched, for one)."""
+        if self.active:
+            from pytest_webagent.compat import add_step_parameter
+
+            add_step_parameter(self._uuid, name, self._secrets.mask(value))
+
     def action(self, action: Action) -> AbstractContextManager[object]:
         """A nested Allure step around the execution of one action."""
         if not self.active:
