@@ -40,6 +40,15 @@ def attach_trace(path: Path) -> None:
     )
 
 
+def attach_to_run(name: str, text: str, content_type: str, extension: str) -> None:
+    """A run-level attachment, not tied to a test (Allure 3 shows it with the whole report);
+    a no-op with an allure-pytest older than its global attachments (2.16)."""
+    import allure
+
+    if hasattr(allure, "global_attach"):
+        allure.global_attach(text, name=name, attachment_type=content_type, extension=extension)
+
+
 class StepReport:
     """The Allure step of one natural-language step (inactive: all no-ops)."""
 
