@@ -20,6 +20,10 @@ _HEALED = ("Case", "Step", "Recorded locator", "New locator", "Resolved by")
 _UNHEALED = ("Case", "Step", "Recorded locator", "Drift", "The page now holds", "Why not healed")
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _cell(text: str, code: bool = False) -> str:
     text = " ".join(str(text).split()).replace("|", "\\|")
     if code and text:
@@ -36,11 +40,11 @@ def markdown(summary: Summary) -> str:
     healed, unhealed = summary.healed, summary.unhealed
     lines = [f"## {TITLE}", ""]
     if not healed and not unhealed:
-        lines.append(f"No recorded target drifted ({summary.cases} cases).")
+        lines.append(f"No recorded target drifted ({_plural(summary.cases, 'case')}).")
         return "\n".join(lines) + "\n"
     lines.append(
-        f"{len(healed)} steps healed after drift, {len(unhealed)} drifted steps failed "
-        f"({summary.cases} cases)."
+        f"{_plural(len(healed), 'step')} healed after drift, "
+        f"{_plural(len(unhealed), 'drifted step')} failed ({_plural(summary.cases, 'case')})."
     )
     if healed:
         rows = [
