@@ -16,7 +16,7 @@ from pytest_webagent.report.allure_report import attach_to_run
 from pytest_webagent.report.summary import Summary
 
 TITLE = "webagent drift report"
-_HEALED = ("Case", "Step", "Recorded locator", "New locator", "Resolved by")
+_HEALED = ("Case", "Step", "Drift", "Recorded locator", "New locator", "Resolved by")
 _UNHEALED = ("Case", "Step", "Recorded locator", "Drift", "The page now holds", "Why not healed")
 
 
@@ -48,7 +48,8 @@ def markdown(summary: Summary) -> str:
     )
     if healed:
         rows = [
-            [_cell(h["case"], True), _cell(f"{h['number']}. {h['step']}"), _cell(h["old"], True),
+            [_cell(h["case"], True), _cell(f"{h['number']}. {h['step']}"), _cell(h["drift"]),
+             _cell(h["old"], True),
              _cell(h["new"], True),
              _cell(h["by"] + ("" if h.get("recorded", "yes") == "yes" else " (case failed: not "
                                                                           "recorded)"))]
