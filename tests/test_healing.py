@@ -174,3 +174,57 @@ def test_drift_report_is_written_even_when_nothing_drifted(
     text = Path(project.path / "drift.md").read_text(encoding="utf-8")
     assert "No recorded target drifted (1 case)." in text
     assert not step_summary.exists()  # nothing to say on the run's page
+
+
+def test_explicit_step_drifting_midway_heals_directly_keeping_what_ran(
+    project: WebagentProject, site: StaticSite
+) -> None:
+    """A model planned the explicit step in two actions; its second target drifts. The direct
+    resolver heals it (no model now), and the entry records what ran."""
+
+    def page(test_id: str) -> None:
+        start = "<button onclick=\"log('start')\">Start</button>"
+        finish = f"<button data-testid={test_id} onclick=\"log('finish')\">Finish</button>"
+        site.page("two.html", LOG + start + finish)
+
+    page("finish")
+    project.case(
+        "cases/two.yaml",
+        """
+        name: two
+        url: /two.html
+        steps:
+          - Click "Finish"
+          - expect: '"log: start finish" is visible'
+        """,
+    )
+    with OpenAITestServer() as server:
+        server.on(
+            'Click "Finish"',
+            [
+                reply.act(reply.click(element("button", "Start")), status="continue"),
+                reply.act(reply.click(element("button", "Finish"))),
+            ],
+        )
+        server.on("log: start finish", reply.act(reply.expect_text("log: start finish")))
+        project.run(
+            "--webagent-model=test-model",
+            f"--webagent-base-url={server.base_url}",
+            "--webagent-resolver=llm",
+        ).assert_outcomes(passed=1)
+    recorded = recorded_steps(project.trajectory("cases/two.yaml"))["two"][0]
+    assert [a["target"]["code"] for a in recorded["actions"]] == [
+        'get_by_role("button", name="Start")',
+        'get_by_test_id("finish")',
+    ]
+
+    page("finish-button")
+    healed = project.run()
+    healed.assert_outcomes(passed=1)
+    healed.stdout.fnmatch_lines(['*get_by_test_id("finish") -> *(by direct)'])
+    entry = recorded_steps(project.trajectory("cases/two.yaml"))["two"][0]
+    assert entry["resolved_by"] == "direct"
+    assert [a["target"]["code"] for a in entry["actions"]] == [
+        'get_by_role("button", name="Start")',
+        'get_by_role("button", name="Finish", exact=True)',
+    ]
