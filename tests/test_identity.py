@@ -7,6 +7,8 @@ a name, classes or styles must replay.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,7 +94,7 @@ def test_lookalikes_reordered_are_drift_and_benign_changes_replay(
 
     write_pages(site, 2)
     before = len(site.paths)
-    replay = project.run("--webagent-mode=replay")
+    replay = project.run("--webagent-mode=replay", "--alluredir=allure")
     replay.assert_outcomes(passed=1, failed=1)
     report = failures(replay)["filters"]
     assert "recorded target drifted" in report
@@ -103,6 +105,30 @@ def test_lookalikes_reordered_are_drift_and_benign_changes_replay(
     assert not [path for path in site.paths[before:] if path.startswith("/hit.html")]
     # The form replayed: a gained name, test id, classes, styles and a placeholder are benign.
     replay.stdout.fnmatch_lines(["*2 cases, 3 steps: 3 replayed*"])
+    # Allure: which identity fields held, per replayed step; the drift report for the whole run.
+    identity = allure_step_parameters(project.path / "allure", "identity")
+    assert "matched input_type, role, tag, test_id; tolerated: name gained ('Remember me')" in (
+        identity
+    )
+    assert any("tolerated: placeholder added ('you@example.com')" in value for value in identity)
+    globals_files = list((project.path / "allure").glob("*-globals.json"))
+    assert globals_files, "the drift report is a run-level attachment"
+    attached = [path.read_text(encoding="utf-8") for path in (project.path / "allure").glob("*.md")]
+    assert any("### Drifted, not healed" in text for text in attached)
+
+
+def allure_step_parameters(results: Path, name: str) -> list[str]:
+    """Values of the step parameter ``name`` in every Allure result (steps nested at any depth)."""
+    values: list[str] = []
+
+    def visit(steps: list[dict[str, Any]]) -> None:
+        for step in steps:
+            values.extend(p["value"] for p in step.get("parameters", []) if p["name"] == name)
+            visit(step.get("steps", []))
+
+    for path in results.glob("*-result.json"):
+        visit(json.loads(path.read_text(encoding="utf-8")).get("steps", []))
+    return values
 
 
 def test_lookalikes_nothing_tells_apart_are_refused_to_the_model(
