@@ -22,6 +22,8 @@ from pytest_webagent.cases.collection import (
 from pytest_webagent.cases.pycase import spec_of
 from pytest_webagent.errors import ConfigurationError
 from pytest_webagent.replay import recording
+from pytest_webagent.report import drift_report
+from pytest_webagent.report.allure_report import allure_active
 from pytest_webagent.secret_values import EnvironmentSecrets, MissingSecretError, Secrets
 from pytest_webagent.session import SESSION_KEY, WebagentSession
 
@@ -106,6 +108,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     webagent = session.config.stash[SESSION_KEY]
     if webagent.is_worker:
         return  # the controller merges what its workers recorded
+    drift_report.write(
+        webagent.summary, webagent.settings.report_md, allure=allure_active(session.config)
+    )
     if not webagent.summary.cases:
         # Nothing ran a case, so nothing is pending: a run of tests that never use the agent
         # does not even create the working store.

@@ -23,6 +23,7 @@ from pytest_webagent.report.allure_report import CaseReport, allure_active, atta
 from pytest_webagent.report.summary import Summary, item_statistics
 from pytest_webagent.resolve.planning.llm import ModelClient
 from pytest_webagent.resolve.planning.planner import Planner
+from pytest_webagent.run.failures import rerun_command
 from pytest_webagent.run.results import RunContext
 from pytest_webagent.run.runner import CaseRunner
 from pytest_webagent.secret_values import Secrets
@@ -108,6 +109,12 @@ class WebagentSession:
             trajectory=self.trajectory_for(source),
             secrets=secrets,
             accept_downloads=_accepts_downloads(request),
+            rerun=rerun_command(
+                self.config.invocation_params.args,
+                self.config.rootpath,
+                self.config.invocation_params.dir,
+                request.node.nodeid,
+            ),
         )
         self._case_secrets[request.node.nodeid] = secrets
         report = CaseReport(allure_active(self.config), self.settings.screenshots, secrets)
@@ -139,8 +146,12 @@ class WebagentSession:
             return
         runner, context = run.runner, run.runner.run_context
         statistics = item_statistics(
-            runner.results, run.source, context.case_id, runner.failed_usage
+            runner.results, run.source, context.case_id, runner.failed_usage, runner.unhealed
         )
+        statistics["passed"] = report.passed
+        # Step texts and what the page held may quote a secret a page echoed: report placeholders.
+        for key in ("healed", "unhealed"):
+            statistics[key] = runner.secrets.mask_data(statistics[key])
         if run.python:
             # A Python test's steps are known only by running it: only a test that ran to its
             # end says which entries it uses (see recording.review_stale).

@@ -218,6 +218,15 @@ OPTIONS: tuple[OptionSpec, ...] = (
         ini_type="linelist",
     ),
     OptionSpec(
+        "webagent_report_md",
+        "Write the drift report (steps healed or failed after drift) as Markdown to this file. "
+        "Default: none (it is still appended to $GITHUB_STEP_SUMMARY when that is set and "
+        "something drifted).",
+        cli="--webagent-report-md",
+        env="WEBAGENT_REPORT_MD",
+        metavar="PATH",
+    ),
+    OptionSpec(
         "webagent_browser_executable",
         "Path of the Chromium or Chrome executable to launch (default: Playwright's own "
         "Chromium, else one found on the system).",
@@ -271,6 +280,11 @@ class Settings:
     @property
     def allowed_origins(self) -> tuple[str, ...]:
         return tuple(self.values.get("webagent_allowed_origins") or ())
+
+    @property
+    def report_md(self) -> Path | None:
+        value = self.values["webagent_report_md"]
+        return Path(value) if value else None
 
     @property
     def browser_executable(self) -> Path | None:

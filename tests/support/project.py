@@ -16,7 +16,8 @@ PLUGIN_ENVIRONMENT = (
     "WEBAGENT_CACHE_DIR", "WEBAGENT_BROWSER_EXECUTABLE", "OPENAI_API_KEY", "OPENAI_BASE_URL",
     "WEBAGENT_LLM_TIMEOUT", "WEBAGENT_LLM_RETRIES", "WEBAGENT_ANSWER_RETRIES",
     "WEBAGENT_MAX_ACTIONS", "WEBAGENT_SNAPSHOT_TOKENS", "WEBAGENT_DEMO_VERSION",
-    "WEBAGENT_ALLOWED_ORIGINS",
+    "WEBAGENT_ALLOWED_ORIGINS", "WEBAGENT_REPORT_MD",
+    "GITHUB_STEP_SUMMARY",  # the drift report is appended to it: never to the outer CI's
 )  # fmt: skip
 # pytest-playwright 0.10 defines `base_url` as a plugin-instance fixture; pytest 9 warns about it.
 UPSTREAM_WARNING = (

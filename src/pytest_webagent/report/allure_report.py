@@ -40,6 +40,15 @@ def attach_trace(path: Path) -> None:
     )
 
 
+def attach_to_run(name: str, text: str, content_type: str, extension: str) -> None:
+    """A run-level attachment, not tied to a test (Allure 3 shows it with the whole report);
+    a no-op with an allure-pytest older than its global attachments (2.16)."""
+    import allure
+
+    if hasattr(allure, "global_attach"):
+        allure.global_attach(text, name=name, attachment_type=content_type, extension=extension)
+
+
 class StepReport:
     """The Allure step of one natural-language step (inactive: all no-ops)."""
 
@@ -64,6 +73,13 @@ class StepReport:
                 f"requests: {usage.calls}, tokens: {usage.prompt_tokens} prompt + "
                 f"{usage.completion_tokens} completion, answers from the memo: {usage.memo_hits}",
             )
+
+    def parameter(self, name: str, value: str) -> None:
+        """A parameter of this step (which identity fields matched, for one)."""
+        if self.active:
+            from pytest_webagent.compat import add_step_parameter
+
+            add_step_parameter(self._uuid, name, self._secrets.mask(value))
 
     def action(self, action: Action) -> AbstractContextManager[object]:
         """A nested Allure step around the execution of one action."""

@@ -21,12 +21,38 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
+def healed_steps(results: list[StepResult]) -> list[dict[str, str]]:
+    """Each step re-resolved after drift: what was recorded, what replaced it, and who chose."""
+    healed = []
+    for number, result in enumerate(results, 1):
+        if result.drift is None or result.entry is None:
+            continue
+        new = [a["target"]["code"] if "target" in a else a["type"] for a in result.entry["actions"]]
+        healed.append({"number": str(number), "step": result.step.text,
+                       "drift": result.drift.describe(), "old": result.drift.recorded,
+                       "new": "; ".join(new), "by": str(result.entry["resolved_by"])})  # fmt: skip
+    return healed
+
+
+def healed_line(healed: dict[str, str]) -> str:
+    """``case: step 3 'Click "Add"': old -> new (by direct)``."""
+    line = (
+        f"{healed['case']}: step {healed['number']} {healed['step']!r}: "
+        f"{healed['old']} -> {healed['new']} (by {healed['by']})"
+    )
+    return line + ("" if healed.get("recorded", "yes") == "yes" else " [case failed: not recorded]")
+
+
 def item_statistics(
-    results: list[StepResult], case_file: Path, case_id: str, failed_usage: Usage
+    results: list[StepResult],
+    case_file: Path,
+    case_id: str,
+    failed_usage: Usage,
+    unhealed: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """What the controller needs of one case: step counts, model usage (failed steps included),
-    assertions to review, and which case of which file ran (stale entries are judged only over
-    the cases that ran)."""
+    assertions to review, steps healed or failed after drift, and which case of which file ran
+    (stale entries are judged only over the cases that ran)."""
     usage = Usage()
     usage.add(failed_usage)
     for result in results:
@@ -40,6 +66,8 @@ def item_statistics(
         "resolutions": dict(Counter(r.resolution for r in results)),
         "usage": usage.as_dict(),
         "review": review,
+        "healed": healed_steps(results),
+        "unhealed": unhealed or [],
         "file": str(case_file.resolve()),
         "case": case_id,
     }
@@ -51,6 +79,9 @@ class Summary:
     resolutions: Counter[str] = field(default_factory=Counter)
     usage: Usage = field(default_factory=Usage)
     review: list[str] = field(default_factory=list)
+    # steps re-resolved after drift, and drifted steps that failed: dicts with the case's node id
+    healed: list[dict[str, str]] = field(default_factory=list)
+    unhealed: list[dict[str, str]] = field(default_factory=list)
     files_written: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
@@ -71,6 +102,10 @@ class Summary:
         self.resolutions.update(statistics.get("resolutions", {}))
         self.usage.add(Usage(**statistics.get("usage", {})))
         self.review.extend(f"{nodeid}: {line}" for line in statistics.get("review", []))
+        passed = bool(statistics.get("passed", True))
+        for healed in statistics.get("healed", []):
+            self.healed.append({**healed, "case": nodeid, "recorded": "yes" if passed else "no"})
+        self.unhealed.extend({**drift, "case": nodeid} for drift in statistics.get("unhealed", []))
 
     def lines(self, pruned: bool) -> list[str]:
         if not self.cases and not self.problems and not self.stale:
@@ -91,6 +126,9 @@ class Summary:
             + "".join(f"\n  {path}" for path in self.files_written),
         ]
         lines += [f"review re-planned assertion: {line}" for line in self.review]
+        if self.healed:
+            lines.append(f"healed after drift ({len(self.healed)}):")
+            lines += [f"  {healed_line(healed)}" for healed in self.healed]
         if self.stale:
             verb = "removed" if pruned else "stale (remove with --webagent-prune)"
             lines.append(f"{len(self.stale)} trajectory entries {verb}:")

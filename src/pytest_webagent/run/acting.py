@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 
 from pytest_webagent.browser.executor import Action, Executor
 from pytest_webagent.browser.page_watch import PageWatch
-from pytest_webagent.replay.identity import Drift, verify
+from pytest_webagent.replay.identity import Drift, Verified, verify
 from pytest_webagent.replay.trajectory import Entry, concrete
 from pytest_webagent.report.allure_report import StepReport
 
@@ -36,11 +36,14 @@ class Actor:
         Returns the drift (None when every action ran) and the actions that ran before it.
         """
         done: list[Action] = []
-        for action in entry["actions"]:
+        for number, action in enumerate(entry["actions"], 1):
             self._settle(timeout)
-            drift = verify(self.page, action, timeout)
-            if drift is not None:
-                return drift, done
+            checked = verify(self.page, action, timeout)
+            if isinstance(checked, Drift):
+                return checked, done
+            if isinstance(checked, Verified):
+                name = "identity" if len(entry["actions"]) == 1 else f"identity {number}"
+                report.parameter(name, checked.comparison.describe())
             self.execute(concrete(action, values), timeout, report)
             done.append(action)
         return None, done

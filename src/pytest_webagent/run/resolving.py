@@ -48,10 +48,17 @@ class Resolver:
         drift: Drift | None,
         done: list[Action],
         context: ResolveContext,
+        *,
+        direct_allowed: bool = True,
     ) -> StepResult:
-        """Resolve ``step`` and run its actions; ``done`` are the actions already replayed."""
+        """Resolve ``step`` and run its actions; ``done`` are the actions already replayed.
+
+        An explicit step goes to the direct resolver even after some of its recorded actions
+        ran (a drift midway): its words are the whole step, and the entry records what ran.
+        """
         url_path = self.secrets.mask(urlparse(self.page.url).path)
-        intent = direct.parse(step) if self.settings.resolver != "llm" and not done else None
+        explicit = self.settings.resolver != "llm" and direct_allowed
+        intent = direct.parse(step) if explicit else None
         usage = Usage()
         report = context.report
         if intent is not None:

@@ -36,3 +36,4 @@ class RunContext:
     trajectory: TrajectoryFile
     secrets: Secrets = field(default_factory=Secrets)
     accept_downloads: bool = False  # the case opted in (browser_context_args)
+    rerun: str = ""  # the command that re-plans this case, as printed in hints

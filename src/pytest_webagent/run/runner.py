@@ -14,21 +14,34 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page
 
-from pytest_webagent.browser.executor import Executor
+from pytest_webagent.browser.executor import Action, Executor
 from pytest_webagent.browser.origins import AllowedOrigins
 from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.cases.model import Case, Step, StepKind
-from pytest_webagent.errors import StepContext, StepFailed, UnresolvableStep, WebagentError
+from pytest_webagent.errors import (
+    ModelError,
+    StepContext,
+    StepFailed,
+    TargetAmbiguous,
+    TargetNotFound,
+    UnresolvableStep,
+    WebagentError,
+)
+from pytest_webagent.replay.identity import Drift
 from pytest_webagent.replay.trajectory import Entry, step_values
 from pytest_webagent.report.allure_report import CaseReport, StepReport
+from pytest_webagent.resolve import direct
 from pytest_webagent.resolve.planning.llm import Usage
 from pytest_webagent.run.acting import Actor
 from pytest_webagent.run.failures import (
+    DriftedStep,
     OptionalStepWarning,
     drifted_step,
+    heal_failure,
     missing_step,
     rerun_hint,
     step_context,
+    unhealed_drift,
     where,
 )
 from pytest_webagent.run.resolving import ResolveContext, Resolver
@@ -59,6 +72,7 @@ class CaseRunner:
         self.resolver = Resolver(self.actor, planners, settings, run, case)
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
+        self.unhealed: list[dict[str, str]] = []  # drifted steps that failed, for the drift report
         # Placeholders belong to the case, so one table serves every step's recorded actions.
         self.values: dict[str, str] = {}
         for step in case.steps:
@@ -136,6 +150,8 @@ class CaseRunner:
             self.report.failure(self.page, self.executor.secret_fields)
             if isinstance(failure, StepFailed):
                 failure.attach(step_context(self.case, number, step, self.mode))
+            if isinstance(failure, DriftedStep):
+                self.unhealed.append(unhealed_drift(number, step, failure))
             else:
                 failure.args = (f"{where(self.case, number, step)}: {failure}",)
             if not step.optional:
@@ -171,19 +187,55 @@ class CaseRunner:
         entry = None if self.mode == "refresh" else trajectory.lookup(case_id, step)
         if entry is None:
             if self.mode == "replay":
-                raise missing_step(trajectory, case_id, step, self.run_context.nodeid)
+                raise missing_step(trajectory, case_id, step, self._rerun)
             return self.resolver.resolve(step, timeout, None, [], context)
         drift, done = self.actor.replay(entry, self.values, timeout, report)
         if drift is None:
             return StepResult(step, "replayed", entry["actions"], entry)
         if self.mode == "replay":
-            advice = [rerun_hint(self.run_context.nodeid)]
-            raise drifted_step(drift, "replay mode never re-plans", advice)
+            raise drifted_step(drift, "replay mode never re-plans", [rerun_hint(self._rerun)])
+        return self._heal(step, timeout, drift, done, context)
+
+    @property
+    def _rerun(self) -> str:
+        nodeid = self.run_context.nodeid
+        return self.run_context.rerun or f"pytest --webagent --webagent-mode missing '{nodeid}'"
+
+    def _heal(
+        self, step: Step, timeout: float, drift: Drift, done: list[Action], context: ResolveContext
+    ) -> StepResult:
+        """Re-resolve a drifted step by the rules of a new one: an explicit step by the direct
+        resolver and, where its words find nothing (or too much) on the new page, by the model
+        when one is configured. Any failure says that the step drifted, not only why it failed."""
+        failures: list[StepFailed | ModelError] = []
+        asked = self._model_requests()
         try:
             return self.resolver.resolve(step, timeout, drift, done, context)
         except UnresolvableStep as failure:
-            # Say what drifted, not only why re-planning was impossible.
-            # Re-planning was already allowed: what to do is what made it impossible.
+            # Re-planning was allowed: what to do is what made it impossible.
             raise drifted_step(
                 drift, f"cannot re-plan: {failure.reason}", failure.hints
             ) from failure
+        except (StepFailed, ModelError) as failure:
+            failures.append(failure)
+            # Only a direct resolution that found no single target, before acting, hands over;
+            # and not when the model was asked already (it failed too).
+            if not (
+                isinstance(failure, (TargetNotFound, TargetAmbiguous))
+                and self._model_may_plan(step)
+                and self._model_requests() == asked
+            ):
+                raise heal_failure(drift, failures) from failure
+        try:
+            return self.resolver.resolve(step, timeout, drift, done, context, direct_allowed=False)
+        except (StepFailed, ModelError) as failure:
+            failures.append(failure)
+            raise heal_failure(drift, failures) from failure
+
+    def _model_may_plan(self, step: Step) -> bool:
+        explicit = self.settings.resolver != "llm" and direct.parse(step) is not None
+        return explicit and self.settings.resolver != "direct" and bool(self.settings.model)
+
+    def _model_requests(self) -> int:
+        usage = self.resolver.failed_usage
+        return usage.calls + usage.memo_hits

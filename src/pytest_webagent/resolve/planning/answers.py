@@ -88,6 +88,7 @@ def parse_answer(
         raise InvalidAnswer(problems)
     answer = Answer(data["status"], data["reason"], data.get("actions", []), data.get("verdict"))
     _check_for_kind(answer, kind, first_round)
+    _check_can_fail(answer, kind, first_round)
     _check_refs(answer, snapshot)
     _check_navigation(answer, page_url, allowed)
     return answer
@@ -122,6 +123,64 @@ def _check_for_kind(answer: Answer, kind: StepKind, first_round: bool) -> None:
             )
     if first_round and answer.status == "done" and not answer.actions:
         raise InvalidAnswer("the step needs at least one action; answer no_match if none fits")
+
+
+# Pages no check of a real page would match all of: a URL or title check that matches every one
+# of them matches anything (`.*`, "", "http", "/").
+_UNRELATED = {
+    "expect_url": ("http://a.invalid/", "https://b.invalid:8443/x/y?z=1#w", "http://127.0.0.1:9/q"),
+    "expect_title": ("", "Untitled", "Zq9 Kx7 -- 42", "404 Not Found"),
+}
+ACTING = frozenset({"click", "fill", "select", "check", "uncheck", "press", "hover"})
+
+
+def _matches(value: str, match: str, text: str) -> bool:
+    if match == "equals":
+        return value == text
+    if match == "regex":
+        try:
+            return re.search(value, text) is not None
+        except re.error:
+            return False  # an invalid pattern is refused by its own check
+    return value in text
+
+
+def _check_can_fail(answer: Answer, kind: StepKind, first_round: bool) -> None:
+    """A check that cannot fail proves nothing, and would be recorded and replayed forever."""
+    for index, action in enumerate(answer.actions):
+        samples = _UNRELATED.get(action["type"])
+        if samples is None:
+            continue
+        value, match = str(action.get("value", "")), action.get("match", "contains")
+        if match == "regex":
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise InvalidAnswer(
+                    f"actions/{index}: {value!r} is not a valid regex: {error}"
+                ) from None
+        if all(_matches(value, match, sample) for sample in samples):
+            raise InvalidAnswer(
+                f"actions/{index}: this {action['type']} matches any page ({match} {value!r}), "
+                "so it can never fail; check for what this page shows and others do not"
+            )
+    types = [action["type"] for action in answer.actions]
+    if kind is StepKind.ASSERTION and first_round and types and set(types) == {"wait_for"}:
+        raise InvalidAnswer(
+            "an assertion needs a check (expect_*): wait_for only waits; use expect_visible, "
+            "expect_text or another expect_* that fails when the statement is false"
+        )
+    acted = set()
+    for index, action in enumerate(answer.actions):
+        ref = action.get("target", {}).get("ref")
+        if action["type"] in ACTING and ref is not None:
+            acted.add(ref)
+        elif action["type"] == "expect_visible" and ref in acted:
+            raise InvalidAnswer(
+                f"actions/{index}: expect_visible on {ref!r}, the element this step just acted "
+                "on, can never fail; check what the action changed (a message, a new value, the "
+                "next page)"
+            )
 
 
 def _check_refs(answer: Answer, snapshot: str) -> None:

@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page
 
 from pytest_webagent.browser.executor import Action
 from pytest_webagent.compat import selector_of
-from pytest_webagent.replay.signature import describe
+from pytest_webagent.replay.signature import Candidate, describe, inspect, split_nth
 from pytest_webagent.resolve.planning.answers import InvalidAnswer
 
 
@@ -37,9 +37,43 @@ def _durable(page: Page, ref: str) -> tuple[Locator, str]:
         locator = element.normalize()
         if locator.count() != 1:
             raise InvalidAnswer(f"ref {ref!r} has no unique locator; choose another element")
+        _check_tellable(page, ref, selector_of(locator))
         return locator, str(locator)
     except PlaywrightError as error:
         raise InvalidAnswer(f"ref {ref!r} cannot be used: {str(error).splitlines()[0]}") from None
+
+
+# What can tell a target chosen by position from its look-alikes on replay.
+_TELLING = ("name", "href", "context", "test_id", "name_attr", "placeholder", "input_type", "tag")
+LOOK_ALIKES_LIMIT = 200  # candidates compared when a locator picks one by position
+
+
+def _check_tellable(page: Page, ref: str, selector: str) -> None:
+    """A locator that picks one of several matches (``.first``, ``.nth(2)``) is recorded only when
+    something replay verifies (name, full href, context, an attribute) sets the target apart:
+    otherwise reordered look-alikes would pass the identity check and be acted on."""
+    nth = split_nth(selector)
+    if nth is None:
+        return
+    base, index = nth
+    count, candidates = inspect(page.locator(base), limit=LOOK_ALIKES_LIMIT)
+    if not count:
+        return
+    keys = [_telling(candidate) for candidate in candidates]
+    position = index % count
+    if position >= len(keys) or keys.count(keys[position]) > 1:
+        raise InvalidAnswer(
+            f"ref {ref!r} is one of {count} elements that nothing tells apart (same role, name, "
+            "link and no named row, list item, section, dialog or fieldset around it); choose an "
+            "element that is unique on the page, or answer no_match"
+        )
+
+
+def _telling(candidate: Candidate) -> tuple[str, ...]:
+    # A name the page cannot guess counts as none: refusing a tellable target is a retry for the
+    # model, accepting an untellable one a possible wrong-element act.
+    fields = {**candidate.fields, "name": candidate.name_guess or ""}
+    return tuple(fields.get(key, "") for key in _TELLING)
 
 
 def _grounded(
