@@ -117,7 +117,7 @@ def _merge_file(
             continue
         trajectory.update_case(case, list(update["entries"]))
         merged.append(case)
-    if trajectory.save():
+    if trajectory.save() and str(path) not in summary.files_written:
         summary.files_written.append(str(path))
     if earlier:
         message = (

@@ -119,10 +119,13 @@ class JSONTextDisk(diskcache.Disk):  # type: ignore[misc]  # diskcache has no ty
             data = super().fetch(mode, filename, value, read)
         except OSError as error:  # diskcache would take it for "absent", silently
             return Damaged(f"its value file {filename} cannot be read: {error.strerror}")
+        except ValueError:
+            data = None  # not text (UnicodeDecodeError): damaged, said below
         try:
             return json.loads(data)
         except (TypeError, ValueError, RecursionError):
-            return Damaged(f"its value {'file ' + filename if filename else ''} is not JSON text")
+            where = f"file {filename}" if filename else "in the database"
+            return Damaged(f"its value {where} is not JSON text")
 
 
 class WorkingStore:
