@@ -200,6 +200,14 @@ CORPUS: dict[str, tuple[str, int, str, str]] = {
         "steps[0].timeout",
         "`.nan` is not a number a case can use",
     ),
+    # pytest would only fail the case at setup, pointing into the plugin's generated function.
+    "unknown_fixture.yaml": (
+        "cases:\n  - name: a\n    usefixtures:\n      - tmp_path\n      - no_such_fixture\n"
+        '    steps: [Click "x"]\n',
+        5,
+        "usefixtures",
+        "fixture 'no_such_fixture' not found (`pytest --fixtures unknown_fixture.yaml` lists",
+    ),
     # pytest would eval() these strings when the case is set up: a case file never runs Python.
     "skipif_expression.yaml": (
         "name: a\nmarks:\n  - skipif: \"open('pwned', 'w')\"\nsteps: [Click \"x\"]\n",

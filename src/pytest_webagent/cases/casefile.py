@@ -203,6 +203,10 @@ def _expand(document: YamlDocument, raw: dict[str, Any], case_path: KeyPath) -> 
                 for index, spec in enumerate(raw.get("marks", ()))
             ),
             usefixtures=tuple(raw.get("usefixtures", ())),
+            usefixtures_lines=tuple(
+                document.line_of((*case_path, "usefixtures", index))
+                for index in range(len(raw.get("usefixtures", ())))
+            ),
             labels=_labels(raw),
             links=tuple(_link(spec) for spec in raw.get("links", ())),
             params=row,
