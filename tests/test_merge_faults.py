@@ -204,7 +204,8 @@ def test_a_damaged_pending_value_is_reported_by_file_and_case(
     # Two updates left by a run that died; large enough that diskcache keeps them in value files.
     big = [{"text": "x" * 40_000}]
     for case in ("garbled", "vanished"):
-        store.put_pending("0123456789abcdef", trajectory, case, big, [])
+        value = {"file": str(trajectory), "case": case, "entries": big}
+        store.cache.set(f"pending/0123456789abcdef/{trajectory}/{case}", value)
     store.close()
     with sqlite3.connect(project.path / ".webagent-cache" / "cache.db") as db:
         files = dict(db.execute("SELECT substr(key, -8), filename FROM Cache").fetchall())
