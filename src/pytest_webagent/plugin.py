@@ -21,7 +21,6 @@ from pytest_webagent.cases.collection import (
 )
 from pytest_webagent.cases.pycase import spec_of
 from pytest_webagent.errors import ConfigurationError
-from pytest_webagent.replay import recording
 from pytest_webagent.report import drift_report
 from pytest_webagent.report.allure_report import allure_active
 from pytest_webagent.secret_values import EnvironmentSecrets, MissingSecretError, Secrets
@@ -43,6 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "which is disabled here: remove `-p no:playwright`"
         )
     webagent = config.stash[SESSION_KEY] = WebagentSession(config, resolved)
+    webagent.stop_on_sigterm()
     config.pluginmanager.register(ReportHooks(webagent), "webagent-reports")
     if config.pluginmanager.has_plugin("playwright"):
         # Registered now, after every entry-point plugin, so this override of pytest-playwright's
@@ -111,17 +111,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     drift_report.write(
         webagent.summary, webagent.settings.report_md, allure=allure_active(session.config)
     )
-    if not webagent.summary.cases:
-        # Nothing ran a case, so nothing is pending: a run of tests that never use the agent
-        # does not even create the working store.
-        return
-    recording.merge_pending(webagent.store, webagent.run_id, webagent.summary)
-    prune = bool(session.config.getoption("webagent_prune"))
-    recording.review_stale(prune, webagent.summary)
+    webagent.finish(prune=bool(session.config.getoption("webagent_prune")))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if SESSION_KEY in config.stash:
+        config.stash[SESSION_KEY].restore_sigterm()
         config.stash[SESSION_KEY].store.close()
 
 
@@ -196,7 +191,7 @@ class ReportHooks:
         # On the controller this also sees the reports of xdist workers, statistics included.
         statistics: dict[str, Any] | None = getattr(report, "webagent", None)
         if report.when == "call" and statistics is not None:
-            self.session.summary.add(report.nodeid, statistics)
+            self.session.add_statistics(report.nodeid, statistics)
         elif report.when == "teardown":
             self.session.on_teardown_report(report)
 

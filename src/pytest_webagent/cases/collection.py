@@ -16,7 +16,7 @@ from _pytest._code.code import TerminalRepr
 
 from pytest_webagent.cases.casefile import load_cases
 from pytest_webagent.cases.model import Case
-from pytest_webagent.errors import CaseFileError, StepFailed, WebagentError
+from pytest_webagent.errors import CaseFileError, Location, StepFailed, WebagentError
 from pytest_webagent.replay.trajectory import TRAJECTORY_DIR
 from pytest_webagent.secret_values import Secrets
 from pytest_webagent.session import SESSION_KEY
@@ -45,10 +45,7 @@ class CaseFile(pytest.File):
         for case in cases:
             register_tags(self.config, case)
             yield CaseItem.from_parent(
-                self,
-                name=case.item_name,
-                callobj=_test_function(case, run_case),
-                case=case,
+                self, name=case.item_name, callobj=_test_function(case, run_case), case=case
             )
 
 
@@ -56,6 +53,10 @@ class CaseItem(pytest.Function):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         self.case = case
         super().__init__(*args, **kwargs)
+
+    def setup(self) -> None:
+        _check_usefixtures(self)
+        super().setup()
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.case.location.line - 1, f"case: {self.case.item_name}"
@@ -74,6 +75,25 @@ class CaseItem(pytest.Function):
         return (
             secrets.mask(str(traceback)) if isinstance(secrets, Secrets) and secrets else traceback
         )
+
+
+def _check_usefixtures(item: CaseItem) -> None:
+    """A fixture named in ``usefixtures:`` that does not exist is an error of that case, at the
+    line of the name (the file's other cases run); pytest's own error would point into the
+    plugin's generated test function."""
+    found = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", None)
+    if found is None:  # pytest changed its internals: its own error at setup still applies
+        return
+    case = item.case
+    for name, line in zip(case.usefixtures, case.usefixtures_lines, strict=False):
+        if name not in found:
+            error = CaseFileError(
+                Location(case.location.path, line),
+                f"fixture {name!r} not found (`pytest --fixtures {case.location.path.name}` lists "
+                "the fixtures available to it)",
+                "usefixtures",
+            )
+            pytest.fail(str(error), pytrace=False)
 
 
 def failure_report(config: pytest.Config, error: BaseException) -> str | None:

@@ -73,6 +73,7 @@ class Case:
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Allure: feature, owner…
     links: tuple[Link, ...] = ()
     url_line: int = 0  # line of `url:` (0 when the case has none)
+    usefixtures_lines: tuple[int, ...] = ()  # line of each name in `usefixtures:`
 
     @property
     def item_name(self) -> str:

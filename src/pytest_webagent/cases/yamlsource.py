@@ -7,7 +7,9 @@ files above ``MAX_FILE_BYTES`` and documents that expand to more than ``MAX_NODE
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,12 +53,7 @@ def format_key_path(key_path: KeyPath) -> str:
 
 
 def load_yaml(path: Path) -> YamlDocument:
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise CaseFileError(
-            Location(path, 1),
-            f"file is {len(raw)} bytes; case files are limited to {MAX_FILE_BYTES}",
-        )
+    raw = _read_bounded(path)
     text = _decode(path, raw)
     loader = yaml.SafeLoader(text)
     try:
@@ -88,6 +85,28 @@ def load_yaml(path: Path) -> YamlDocument:
     finally:
         loader.dispose()
     return YamlDocument(path, data, lines, frozenset(quoted))
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refusing before reading them whole what cannot be a case file: a special
+    file (a symlink to ``/dev/zero`` never ends) or one above ``MAX_FILE_BYTES``."""
+    try:
+        with path.open("rb") as stream:
+            status = os.fstat(stream.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise CaseFileError(
+                    Location(path, 1),
+                    f"not a regular file ({stat.filemode(status.st_mode)}); a case file is text",
+                )
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise CaseFileError(Location(path, 1), f"cannot be read: {error.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        size = max(status.st_size, len(raw))
+        raise CaseFileError(
+            Location(path, 1), f"file is {size} bytes; case files are limited to {MAX_FILE_BYTES}"
+        )
+    return raw
 
 
 def _check_depth(path: Path, text: str) -> None:

@@ -17,7 +17,12 @@ from pytest_webagent.cases.yamlsource import KeyPath, load_yaml
 from pytest_webagent.commands import Subcommands, add_command, plural
 from pytest_webagent.commands.sources import Source, find_sources
 from pytest_webagent.errors import CaseFileError, TrajectoryFileError
-from pytest_webagent.replay.trajectory import FORMAT_VERSION, TrajectoryFile, schema_error
+from pytest_webagent.replay.trajectory import (
+    FORMAT_VERSION,
+    TrajectoryFile,
+    read_bounded,
+    schema_error,
+)
 
 
 def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
@@ -80,10 +85,10 @@ def _trajectory_problems(source: Source) -> list[str]:
 def _line_of_problem(path: Path) -> int | None:
     """The line of what ``TrajectoryFile.load`` complained about, when it can be told."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(path))
     except json.JSONDecodeError as error:
         return error.lineno
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, RecursionError):
         return None
     key_path: KeyPath = ()
     if isinstance(data, dict) and data.get("version") != FORMAT_VERSION:

@@ -89,10 +89,15 @@ class Summary:
     ran: dict[Path, set[str]] = field(default_factory=dict)
     # test module -> test id -> step keys, of the Python tests that ran to their end and passed
     python_steps: dict[Path, dict[str, set[tuple[str, str, int]]]] = field(default_factory=dict)
+    # test module -> every test id it defines (known once imported), for renamed or deleted tests
+    python_defined: dict[Path, set[str]] = field(default_factory=dict)
 
     def add(self, nodeid: str, statistics: dict[str, Any]) -> None:
         self.cases += 1
         if statistics.get("python"):
+            if "module_tests" in statistics:
+                defined = self.python_defined.setdefault(Path(statistics["file"]), set())
+                defined.update(map(str, statistics["module_tests"]))
             if "steps" in statistics:
                 steps = {(str(k), str(t), int(n)) for k, t, n in statistics["steps"]}
                 tests = self.python_steps.setdefault(Path(statistics["file"]), {})
