@@ -156,8 +156,12 @@ class Secrets:
             return text
         forms = self._forms
         return self._pattern.sub(
-            lambda m: f"{{{{ secrets.{forms[int(str(m.lastgroup)[1:])][1]} }}}}", text
+            lambda m: self.placeholder(forms[int(str(m.lastgroup)[1:])][1]), text
         )
+
+    def placeholder(self, name: str) -> str:
+        """What a value of the secret ``name`` is replaced with."""
+        return f"{{{{ secrets.{name} }}}}"
 
     def mask_data(self, data: Any) -> Any:
         """A JSON-like structure with every string in it masked."""
