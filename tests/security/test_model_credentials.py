@@ -18,10 +18,10 @@ from tests.security.artefacts import encodings
 
 API_KEY = 'sk-echo\'d "key"/42+x'
 QUERY_KEY = "gw-key~7 9"
+ANSWER = {"role": "assistant", "content": '{"status": "done", "reason": "ok"}'}
 COMPLETION = {
     "id": "c1", "object": "chat.completion", "created": 0, "model": "test-model",
-    "choices": [{"index": 0, "finish_reason": "stop",
-                 "message": {"role": "assistant", "content": '{"status": "done", "reason": "ok"}'}}],
+    "choices": [{"index": 0, "finish_reason": "stop", "message": ANSWER}],
 }  # fmt: skip
 
 
