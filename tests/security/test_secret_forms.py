@@ -1,5 +1,5 @@
 """Secrets in the forms a page, a browser or Python gives them back (issue 15, breaks 4, 5, 6, 8,
-10 and 28): regex-escaped, browser-encoded, ``repr``'d with both quote kinds, stripped by a
+9, 10 and 28): regex-escaped, browser-encoded, ``repr``'d with both quote kinds, stripped by a
 field; and ``webagent_secrets`` returned as a plain dict, under ``--showlocals --fulltrace``."""
 
 from __future__ import annotations
@@ -68,8 +68,16 @@ ACCOUNT = """
   <label for=note>Note</label><input id=note name=note>
   <button>Save</button>
 </form>
+<button onclick="exportReport()">Export</button>
 <p id=echo>Not saved</p>
 <script>
+function exportReport() {  // a download named after what was typed (break 9)
+  const link = document.createElement("a");
+  link.download = "report-" + pw.value + ".txt";
+  link.href = URL.createObjectURL(new Blob(["report"]));
+  link.click();
+  echo.textContent = "Exported";
+}
 const sent = new URLSearchParams(location.search);
 if (sent.has("tok")) {
   echo.textContent = "Saved for " + sent.get("note");
@@ -95,6 +103,14 @@ cases:
     steps:
       - Fill "Note" with "{{ secrets.QUOTED }}"
       - Expect the title to contain "{{ secrets.QUOTED }}"
+  - name: a refused download is named after a secret
+    url: /account.html
+    steps:
+      - Fill "Password" with "{{ secrets.PASSWORD }}"
+      - Click "Export"
+      - Expect "Exported"
+      - Fill "Note" with "the download event has arrived by now"
+      - Expect "Exported"
 """
 
 MODULE = """
@@ -144,8 +160,9 @@ def test_encoded_and_quoted_forms_reach_no_artefact(
         "--tracing=retain-on-failure",
     )
 
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=2, failed=2)
     output = result.stdout.str()
+    assert "DownloadRefusedWarning" in output and "report-{{ secrets.PASSWORD }}.txt" in output
     # The failures still say what was expected, as the placeholder.
     assert leaks(run_artefacts(result, project.path, server), SECRETS.values()) == []
     assert "{{ secrets.QUOTED }}" in output and "{{ secrets.PASSWORD }}" in output

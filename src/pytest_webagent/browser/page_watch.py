@@ -10,7 +10,7 @@ refused (``downloads``) unless the case opted in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 from playwright.sync_api import Dialog, Frame, Page, Request
@@ -41,7 +41,13 @@ CRASH_GRACE_MS = 1500
 
 class PageWatch:
     def __init__(
-        self, page: Page, allowed: AllowedOrigins, *, accept_downloads: bool, case: Case
+        self,
+        page: Page,
+        allowed: AllowedOrigins,
+        *,
+        accept_downloads: bool,
+        case: Case,
+        mask: Callable[[str], str] = str,
     ) -> None:
         self.page = page
         self.allowed = allowed
@@ -56,7 +62,7 @@ class PageWatch:
         page.on("crash", self._on_crash)
         page.on("dialogclosed", self._on_dialog)
         if not accept_downloads:
-            refuse_downloads(page, f"{case.location}: case {case.item_name!r}")
+            refuse_downloads(page, f"{case.location}: case {case.item_name!r}", mask)
 
     # -- checks ------------------------------------------------------------------------------
     def open(self, target: str, url: str, timeout_ms: float) -> None:

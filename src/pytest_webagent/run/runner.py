@@ -54,7 +54,13 @@ class CaseRunner:
         self.secrets = run.secrets
         self.executor = Executor(page, self.secrets.resolve)  # the only place values are used
         self.allowed = AllowedOrigins.for_case(settings.allowed_origins, run.base_url, case)
-        self.watch = PageWatch(page, self.allowed, accept_downloads=run.accept_downloads, case=case)
+        self.watch = PageWatch(
+            page,
+            self.allowed,
+            accept_downloads=run.accept_downloads,
+            case=case,
+            mask=self.secrets.mask,
+        )
         self.actor = Actor(page, self.executor, self.watch)
         self.resolver = Resolver(self.actor, planners, settings, run, case)
         self.results: list[StepResult] = []
