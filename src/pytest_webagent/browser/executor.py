@@ -13,7 +13,7 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from pytest_webagent.errors import ActionFailed, CheckFailed
+from pytest_webagent.errors import ActionFailed, CheckFailed, StepFailed
 
 Action = dict[str, Any]
 ValueResolver = Callable[[str], str]
@@ -66,9 +66,15 @@ def _reason(error: BaseException) -> str:
 
 
 class Executor:
-    def __init__(self, page: Page, resolve_value: ValueResolver = lambda value: value) -> None:
+    def __init__(
+        self,
+        page: Page,
+        resolve_value: ValueResolver = lambda value: value,
+        resolve_url: ValueResolver = lambda url: url,
+    ) -> None:
         self.page = page
         self._resolve_value = resolve_value  # secrets become real values only here
+        self._resolve_url = resolve_url  # and in URLs the case names itself
         # Fields a secret was typed into: screenshots paint over them.
         self.secret_fields: list[Locator] = []
 
@@ -82,6 +88,8 @@ class Executor:
                 self._check(action, timeout_ms)
             else:
                 self._act(action, timeout_ms)
+        except StepFailed:
+            raise  # already says what failed (a refused URL, for one)
         except AssertionError as error:
             raise CheckFailed(f"{self._expectation(action)}: {_first_line(error)}") from error
         except PlaywrightError as error:
@@ -90,7 +98,7 @@ class Executor:
     def _act(self, action: Action, timeout: float) -> None:
         kind = action["type"]
         if kind == "navigate":
-            self.page.goto(self._resolve_value(action["url"]), timeout=timeout)
+            self.page.goto(self._resolve_url(action["url"]), timeout=timeout)
             return
         if kind == "press" and "target" not in action:
             self.page.keyboard.press(action["key"])

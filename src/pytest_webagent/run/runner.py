@@ -15,10 +15,16 @@ from urllib.parse import urlparse
 from playwright.sync_api import Page
 
 from pytest_webagent.browser.executor import Executor
-from pytest_webagent.browser.origins import AllowedOrigins
+from pytest_webagent.browser.origins import AllowedOrigins, navigate_urls
 from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.cases.model import Case, Step, StepKind
-from pytest_webagent.errors import StepContext, StepFailed, UnresolvableStep, WebagentError
+from pytest_webagent.errors import (
+    ActionFailed,
+    StepContext,
+    StepFailed,
+    UnresolvableStep,
+    WebagentError,
+)
 from pytest_webagent.replay.trajectory import Entry, step_values
 from pytest_webagent.report.allure_report import CaseReport, StepReport
 from pytest_webagent.resolve.planning.llm import Usage
@@ -33,6 +39,7 @@ from pytest_webagent.run.failures import (
 )
 from pytest_webagent.run.resolving import ResolveContext, Resolver
 from pytest_webagent.run.results import PlannerSource, RunContext, StepResult
+from pytest_webagent.secret_values import secret_names
 from pytest_webagent.settings import Settings
 
 
@@ -52,7 +59,8 @@ class CaseRunner:
         self.settings = settings
         self.run_context = run
         self.secrets = run.secrets
-        self.executor = Executor(page, self.secrets.resolve)  # the only place values are used
+        # The only place values are used: typed into fields, and in URLs the case names itself.
+        self.executor = Executor(page, self.secrets.resolve, self._navigate_url)
         self.allowed = AllowedOrigins.for_case(settings.allowed_origins, run.base_url, case)
         self.watch = PageWatch(
             page,
@@ -149,6 +157,18 @@ class CaseRunner:
             self.secrets.scrub_exception(failure)
             warnings.warn(OptionalStepWarning(str(failure)), stacklevel=1)
             return None
+
+    def _navigate_url(self, url: str) -> str:
+        """``url`` for the browser: secrets only go into the URL of a ``Go to`` step of the case,
+        never into one a model planned (an open redirect would carry them off-site)."""
+        if not secret_names(url):
+            return url
+        if url in navigate_urls([*self.case.steps, *self.steps]):
+            return self.secrets.resolve(url)
+        raise ActionFailed(
+            f"refused to go to {url}: a URL the model planned never receives secrets; "
+            'secrets go into fields, or into the URL of a Go to "..." step of the case'
+        )
 
     def _open(self, url: str) -> None:
         if not urlparse(url).scheme and not self.run_context.base_url:
