@@ -161,7 +161,7 @@ def test_obedient_answers_are_refused_and_page_text_stays_data(
             left.format("see partner offers"),
             "  step 1: See partner offers",
             "  mode: missing",
-            f'  stopped the page from going to {other.url}/offers.html (after click '
+            f"  stopped the page from going to {other.url}/offers.html (after click "
             f'get_by_role("link", name="Partner offers")) {stopped} {allowed}',
             hint,
             left.format("apply the coupon"),
@@ -169,7 +169,7 @@ def test_obedient_answers_are_refused_and_page_text_stays_data(
             f"*key='Enter') {stopped} {allowed}",
             hint,
             left.format('click "special deal"'),
-            f'  stopped the page from going to {other.url}/landing.html (after click '
+            f"  stopped the page from going to {other.url}/landing.html (after click "
             f'get_by_role("link", name="Special deal", exact=True)) {stopped} {allowed}',
             hint,
         ]

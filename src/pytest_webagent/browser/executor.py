@@ -13,9 +13,11 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
+from pytest_webagent.browser.origins import origin_of
 from pytest_webagent.errors import ActionFailed, CheckFailed, StepFailed
 
 Action = dict[str, Any]
+FRAME_HOP = "internal:control=enter-frame"  # how a selector goes into an iframe
 ValueResolver = Callable[[str], str]
 
 
@@ -81,6 +83,20 @@ class Executor:
     def locate(self, action: Action) -> Locator:
         return self.page.locator(action["target"]["selector"])
 
+    def _refuse_other_origin_frame(self, action: Action, target: Locator, timeout: float) -> None:
+        """Never act in a frame of another origin: a page can embed any site (one that collects
+        what is typed) and make it look like part of itself. Only targets that enter a frame
+        cost the extra round trip."""
+        if FRAME_HOP not in action["target"]["selector"]:
+            return
+        frame_origin = target.evaluate("e => e.ownerDocument.location.origin", timeout=timeout)
+        page_origin = origin_of(self.page.url)
+        if frame_origin != page_origin:
+            raise ActionFailed(
+                f"refused to {action['type']} {action['target']['code']}: it is in a frame of "
+                f"another origin ({frame_origin}), and frames of other origins are never acted on"
+            )
+
     def run(self, action: Action, timeout_ms: float) -> None:
         kind = action["type"]
         try:
@@ -104,6 +120,7 @@ class Executor:
             self.page.keyboard.press(action["key"])
             return
         target = self.locate(action)
+        self._refuse_other_origin_frame(action, target, timeout)
         if kind == "click":
             target.click(timeout=timeout)
         elif kind == "fill":
