@@ -9,6 +9,7 @@ every outgoing text also goes through :meth:`Secrets.mask`, which puts the place
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -149,6 +150,25 @@ class Secrets:
         if "{{" not in text:
             return text
         return SECRET_PLACEHOLDER.sub(lambda m: self._values.get(m.group(1), m.group(0)), text)
+
+    def reveal_target(self, action: dict[str, Any]) -> dict[str, Any]:
+        """``action`` with the secrets in its recorded target (an element whose name holds one)
+        resolved, for the browser: the identity check compares it with the live element."""
+        target = action.get("target")
+        if not isinstance(target, dict) or "{{" not in json.dumps(target):
+            return action
+        quoted = {name: json.dumps(value)[1:-1] for name, value in self._values.items()}
+        revealed = dict(target)
+        for key in ("selector", "code"):  # a quoted string inside a selector or code
+            if isinstance(target.get(key), str):
+                revealed[key] = SECRET_PLACEHOLDER.sub(
+                    lambda m: quoted.get(m.group(1), m.group(0)), target[key]
+                )
+        if isinstance(target.get("signature"), dict):
+            revealed["signature"] = {
+                k: self.resolve(str(v)) for k, v in target["signature"].items()
+            }
+        return {**action, "target": revealed}
 
     def mask(self, text: str) -> str:
         """``text`` with every secret value (plain or encoded) replaced by its placeholder."""

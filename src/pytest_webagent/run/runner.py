@@ -69,7 +69,7 @@ class CaseRunner:
             case=case,
             mask=self.secrets.mask,
         )
-        self.actor = Actor(page, self.executor, self.watch)
+        self.actor = Actor(page, self.executor, self.watch, self.secrets.reveal_target)
         self.resolver = Resolver(self.actor, planners, settings, run, case)
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
@@ -139,7 +139,7 @@ class CaseRunner:
             with self.report.step(number, step) as step_report:
                 with self.watch.step(number):
                     result = self._run_step(step, step_report)
-                detail = result.drift.describe() if result.drift else ""
+                detail = self.secrets.mask(result.drift.describe()) if result.drift else ""
                 step_report.resolved(result.resolution, detail, result.usage)
                 if result.actions:
                     step_report.attach_json("actions", result.actions)
