@@ -87,6 +87,9 @@ def test_nothing_reaches_another_origin(
         "cases:",
         '  - name: a script leaves\n    url: /start.html\n    steps:\n      - Click "Leave"',
         '  - name: a redirect leaves\n    url: /start.html\n    steps:\n      - Click "Redirect"',
+        # The case's own Go to step still gets its secret.
+        "  - name: goes to its own URL\n    url: /start.html\n    steps:\n"
+        '      - Go to "/start.html?t={{secrets.PASSWORD}}"',
     ]
     for name, url in planned.items():
         server.on(f"Open {name}", reply.act(reply.navigate(url)))
@@ -98,7 +101,8 @@ def test_nothing_reaches_another_origin(
 
     result = project.run("--webagent-model=test-model", f"--webagent-base-url={server.base_url}")
 
-    result.assert_outcomes(failed=2 + len(planned))
+    result.assert_outcomes(passed=1, failed=2 + len(planned))
+    assert f"/start.html?t={PASSWORD}" in site.paths
     assert other.paths == []  # not one request, not even one that failed afterwards
     assert [path for path in site.paths if "planned-5" in path] == []
     assert leaks(run_artefacts(result, project.path, server), [PASSWORD]) == []
