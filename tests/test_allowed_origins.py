@@ -168,8 +168,8 @@ def test_allowing_an_origin_lets_a_redirect_through(
     refused.stdout.fnmatch_lines(
         [
             "*: navigation left the allowed origins in case 'follows the deal'",
-            f"  the page went to {other.url}/landing.html (after click *), which is not on an "
-            f"allowed origin (allowed: {site.url})",
+            f"  stopped the page from going to {other.url}/landing.html (after click *) before "
+            f"the request left the browser: not on an allowed origin (allowed: {site.url})",
             f"  hint: if the case should go there, allow it: webagent_allowed_origins = "
             f"{other.url} (ini), --webagent-allowed-origins or WEBAGENT_ALLOWED_ORIGINS, or name "
             'it in the case (its url: or a Go to "..." step)',

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from pytest_webagent import settings
-from pytest_webagent.agent import Agent, failed_in_declared_steps
+from pytest_webagent.agent import Agent, failed_in_declared_steps, masked_failure
 from pytest_webagent.browser import launch_fixtures
 from pytest_webagent.cases.collection import (
     CASE_SUFFIXES,
@@ -23,7 +23,12 @@ from pytest_webagent.cases.pycase import spec_of
 from pytest_webagent.errors import ConfigurationError
 from pytest_webagent.report import drift_report
 from pytest_webagent.report.allure_report import allure_active
-from pytest_webagent.secret_values import EnvironmentSecrets, MissingSecretError, Secrets
+from pytest_webagent.secret_values import (
+    EnvironmentSecrets,
+    MissingSecretError,
+    Secrets,
+    hide_values,
+)
 from pytest_webagent.session import SESSION_KEY, WebagentSession
 
 
@@ -89,7 +94,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     item.config.stash[SESSION_KEY].after_passing_call(item)
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(wrapper=True, trylast=True)  # innermost: Allure reads the report after this
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
@@ -101,6 +106,8 @@ def pytest_runtest_makereport(
             # Steps declared by @webagent.case fail as a YAML case's steps do: the step report
             # (file, line, step), not a traceback into the wrapper that ran them.
             report.longrepr = failure_report(item.config, error) or report.longrepr
+    if report.failed:
+        report.longrepr = masked_failure(item, report.longrepr)
     return report
 
 
@@ -132,6 +139,18 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             f"webagent: the working store was unreadable; moved to {webagent.store.recovered_from} "
             "and rebuilt"
         )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any]) -> Generator[None, Any, Any]:
+    # A webagent_secrets fixture of the user's may return a plain dict: pytest keeps fixture
+    # values in frames that --showlocals --fulltrace print, so the value kept is one that masks.
+    result = yield
+    if fixturedef.argname != "webagent_secrets" or fixturedef.cached_result is None:
+        return result
+    hidden = hide_values(result)
+    fixturedef.cached_result = (hidden, *fixturedef.cached_result[1:])
+    return hidden
 
 
 @pytest.fixture(scope="session")

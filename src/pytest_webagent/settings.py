@@ -124,7 +124,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         "webagent_llm_timeout",
-        "Seconds to wait for one model response.",
+        "Seconds one model request may take, its whole answer included.",
         default="60",
         cli="--webagent-llm-timeout",
         env="WEBAGENT_LLM_TIMEOUT",

@@ -13,9 +13,11 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from pytest_webagent.errors import ActionFailed, CheckFailed
+from pytest_webagent.browser.origins import origin_of
+from pytest_webagent.errors import ActionFailed, CheckFailed, StepFailed
 
 Action = dict[str, Any]
+FRAME_HOP = "internal:control=enter-frame"  # how a selector goes into an iframe
 ValueResolver = Callable[[str], str]
 
 
@@ -66,14 +68,34 @@ def _reason(error: BaseException) -> str:
 
 
 class Executor:
-    def __init__(self, page: Page, resolve_value: ValueResolver = lambda value: value) -> None:
+    def __init__(
+        self,
+        page: Page,
+        resolve_value: ValueResolver = lambda value: value,
+        resolve_url: ValueResolver = lambda url: url,
+    ) -> None:
         self.page = page
         self._resolve_value = resolve_value  # secrets become real values only here
+        self._resolve_url = resolve_url  # and in URLs the case names itself
         # Fields a secret was typed into: screenshots paint over them.
         self.secret_fields: list[Locator] = []
 
     def locate(self, action: Action) -> Locator:
         return self.page.locator(action["target"]["selector"])
+
+    def _refuse_other_origin_frame(self, action: Action, target: Locator, timeout: float) -> None:
+        """Never act in a frame of another origin: a page can embed any site (one that collects
+        what is typed) and make it look like part of itself. Only targets that enter a frame
+        cost the extra round trip."""
+        if FRAME_HOP not in action["target"]["selector"]:
+            return
+        frame_origin = target.evaluate("e => e.ownerDocument.location.origin", timeout=timeout)
+        page_origin = origin_of(self.page.url)
+        if frame_origin != page_origin:
+            raise ActionFailed(
+                f"refused to {action['type']} {action['target']['code']}: it is in a frame of "
+                f"another origin ({frame_origin}), and frames of other origins are never acted on"
+            )
 
     def run(self, action: Action, timeout_ms: float) -> None:
         kind = action["type"]
@@ -82,6 +104,8 @@ class Executor:
                 self._check(action, timeout_ms)
             else:
                 self._act(action, timeout_ms)
+        except StepFailed:
+            raise  # already says what failed (a refused URL, for one)
         except AssertionError as error:
             raise CheckFailed(f"{self._expectation(action)}: {_first_line(error)}") from error
         except PlaywrightError as error:
@@ -90,12 +114,13 @@ class Executor:
     def _act(self, action: Action, timeout: float) -> None:
         kind = action["type"]
         if kind == "navigate":
-            self.page.goto(self._resolve_value(action["url"]), timeout=timeout)
+            self.page.goto(self._resolve_url(action["url"]), timeout=timeout)
             return
         if kind == "press" and "target" not in action:
             self.page.keyboard.press(action["key"])
             return
         target = self.locate(action)
+        self._refuse_other_origin_frame(action, target, timeout)
         if kind == "click":
             target.click(timeout=timeout)
         elif kind == "fill":

@@ -55,7 +55,7 @@ class StepReport:
     def __init__(self, active: bool, step_uuid: Any = None, secrets: Secrets | None = None) -> None:
         self.active = active
         self._uuid = step_uuid
-        self._secrets = secrets or Secrets()
+        self._secrets = secrets if secrets is not None else Secrets()
 
     def resolved(self, resolution: str, detail: str, usage: Usage) -> None:
         """Record how the step was resolved (and what the model cost) on its Allure step."""
@@ -119,7 +119,7 @@ class CaseReport:
     ) -> None:
         self.active = active
         self.screenshots = screenshots  # on | failure | off
-        self.secrets = secrets or Secrets()
+        self.secrets = secrets if secrets is not None else Secrets()
 
     def describe(self, case: Case, parameters: dict[str, str]) -> None:
         if not self.active:

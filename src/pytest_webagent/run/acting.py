@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -17,10 +18,17 @@ from pytest_webagent.report.allure_report import StepReport
 class Actor:
     """Runs a case's actions in its page: each one watched and shown as a nested report step."""
 
-    def __init__(self, page: Page, executor: Executor, watch: PageWatch) -> None:
+    def __init__(
+        self,
+        page: Page,
+        executor: Executor,
+        watch: PageWatch,
+        reveal: Callable[[Action], Action] = lambda action: action,
+    ) -> None:
         self.page = page
         self.executor = executor
         self.watch = watch
+        self._reveal = reveal  # secrets back into a recorded target, for the browser
 
     def execute(self, action: Action, timeout: float, report: StepReport) -> None:
         self.watch.before(action)
@@ -38,13 +46,13 @@ class Actor:
         done: list[Action] = []
         for number, action in enumerate(entry["actions"], 1):
             self._settle(timeout)
-            checked = verify(self.page, action, timeout)
+            checked = verify(self.page, self._reveal(action), timeout)
             if isinstance(checked, Drift):
                 return checked, done
             if isinstance(checked, Verified):
                 name = "identity" if len(entry["actions"]) == 1 else f"identity {number}"
                 report.parameter(name, checked.comparison.describe())
-            self.execute(concrete(action, values), timeout, report)
+            self.execute(self._reveal(concrete(action, values)), timeout, report)
             done.append(action)
         return None, done
 

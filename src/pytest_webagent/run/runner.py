@@ -15,10 +15,11 @@ from urllib.parse import urlparse
 from playwright.sync_api import Page
 
 from pytest_webagent.browser.executor import Action, Executor
-from pytest_webagent.browser.origins import AllowedOrigins
+from pytest_webagent.browser.origins import AllowedOrigins, navigate_urls
 from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.cases.model import Case, Step, StepKind
 from pytest_webagent.errors import (
+    ActionFailed,
     ModelError,
     StepContext,
     StepFailed,
@@ -46,6 +47,7 @@ from pytest_webagent.run.failures import (
 )
 from pytest_webagent.run.resolving import ResolveContext, Resolver
 from pytest_webagent.run.results import PlannerSource, RunContext, StepResult
+from pytest_webagent.secret_values import secret_names
 from pytest_webagent.settings import Settings
 
 
@@ -65,10 +67,17 @@ class CaseRunner:
         self.settings = settings
         self.run_context = run
         self.secrets = run.secrets
-        self.executor = Executor(page, self.secrets.resolve)  # the only place values are used
+        # The only place values are used: typed into fields, and in URLs the case names itself.
+        self.executor = Executor(page, self.secrets.resolve, self._navigate_url)
         self.allowed = AllowedOrigins.for_case(settings.allowed_origins, run.base_url, case)
-        self.watch = PageWatch(page, self.allowed, accept_downloads=run.accept_downloads, case=case)
-        self.actor = Actor(page, self.executor, self.watch)
+        self.watch = PageWatch(
+            page,
+            self.allowed,
+            accept_downloads=run.accept_downloads,
+            case=case,
+            mask=self.secrets.mask,
+        )
+        self.actor = Actor(page, self.executor, self.watch, self.secrets.reveal_target)
         self.resolver = Resolver(self.actor, planners, settings, run, case)
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
@@ -139,7 +148,7 @@ class CaseRunner:
             with self.report.step(number, step) as step_report:
                 with self.watch.step(number):
                     result = self._run_step(step, step_report)
-                detail = result.drift.describe() if result.drift else ""
+                detail = self.secrets.mask(result.drift.describe()) if result.drift else ""
                 step_report.resolved(result.resolution, detail, result.usage)
                 if result.actions:
                     step_report.attach_json("actions", result.actions)
@@ -159,6 +168,18 @@ class CaseRunner:
             self.secrets.scrub_exception(failure)
             warnings.warn(OptionalStepWarning(str(failure)), stacklevel=1)
             return None
+
+    def _navigate_url(self, url: str) -> str:
+        """``url`` for the browser: secrets only go into the URL of a ``Go to`` step of the case,
+        never into one a model planned (an open redirect would carry them off-site)."""
+        if not secret_names(url):
+            return url
+        if url in navigate_urls([*self.case.steps, *self.steps]):
+            return self.secrets.resolve(url)
+        raise ActionFailed(
+            f"refused to go to {url}: a URL the model planned never receives secrets; "
+            'secrets go into fields, or into the URL of a Go to "..." step of the case'
+        )
 
     def _open(self, url: str) -> None:
         if not urlparse(url).scheme and not self.run_context.base_url:

@@ -9,6 +9,7 @@ starts a new snapshot and invalidates the page's refs.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -16,25 +17,45 @@ from playwright.sync_api import Locator, Page
 
 from pytest_webagent.browser.executor import Action
 from pytest_webagent.compat import selector_of
-from pytest_webagent.replay.signature import Candidate, describe, inspect, split_nth
+from pytest_webagent.replay.signature import (
+    Candidate,
+    describe,
+    inspect,
+    role_and_name,
+    split_nth,
+)
 from pytest_webagent.resolve.planning.answers import InvalidAnswer
 
 
-def ground_all(page: Page, planned: list[dict[str, Any]], timeout_ms: float) -> list[Action]:
-    """The grounded form of planned actions (their ``{"ref": ...}`` targets made durable)."""
-    durable = [_durable(page, action["target"]["ref"]) if "target" in action else None
+def ground_all(
+    page: Page,
+    planned: list[dict[str, Any]],
+    timeout_ms: float,
+    mask: Callable[[str], str] = lambda text: text,
+) -> list[Action]:
+    """The grounded form of planned actions (their ``{"ref": ...}`` targets made durable).
+
+    ``mask`` puts secret placeholders back: an element whose name holds a secret is located by
+    its whole name, so that the recorded locator holds the whole placeholder.
+    """
+    durable = [_durable(page, action["target"]["ref"], mask) if "target" in action else None
                for action in planned]  # fmt: skip
     return [
         _grounded(action, found, timeout_ms) for action, found in zip(planned, durable, strict=True)
     ]
 
 
-def _durable(page: Page, ref: str) -> tuple[Locator, str]:
+def _durable(page: Page, ref: str, mask: Callable[[str], str]) -> tuple[Locator, str]:
     try:
         element = page.locator(f"aria-ref={ref}")
         if element.count() != 1:
             raise InvalidAnswer(f"ref {ref!r} does not identify one element on the page")
         locator = element.normalize()
+        role, name = role_and_name(element.aria_snapshot())
+        if mask(name) != name:
+            # Playwright cuts long names at a word ("Continue as alice.secret@corp"): part of a
+            # secret, which masking cannot recognise, would be recorded. The whole name instead.
+            locator = page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
         if locator.count() != 1:
             raise InvalidAnswer(f"ref {ref!r} has no unique locator; choose another element")
         _check_tellable(page, ref, selector_of(locator))

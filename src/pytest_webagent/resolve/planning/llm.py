@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import openai
 from openai.types.chat import ChatCompletion
 
 from pytest_webagent.errors import ModelError
+from pytest_webagent.resolve.planning.deadline import http_client
+from pytest_webagent.secret_values import Secrets
 from pytest_webagent.settings import Settings
 
 if TYPE_CHECKING:
@@ -67,6 +70,7 @@ class ModelClient:
         self.model = settings.model
         self.endpoint = str(settings.values["webagent_base_url"] or DEFAULT_ENDPOINT)
         self.shown_endpoint = _without_credentials(self.endpoint)
+        self._credentials = Credentials(self.settings, self.endpoint)
         self._client: openai.OpenAI | None = None
         self._format_level = 0
 
@@ -83,6 +87,8 @@ class ModelClient:
                 api_key=str(self.settings.values["webagent_api_key"] or NO_KEY),
                 timeout=self.settings.float_value("webagent_llm_timeout"),
                 max_retries=self.settings.int_value("webagent_llm_retries"),
+                # The timeout bounds each network wait; this bounds the whole answer too.
+                http_client=http_client(self.settings.float_value("webagent_llm_timeout")),
             )
         return self._client
 
@@ -152,7 +158,8 @@ class ModelClient:
         usage.calls += 1 + raw.retries_taken
         response = raw.parse()
         if not isinstance(response, ChatCompletion):  # e.g. a proxy's HTML login page, with 200
-            preview = " ".join(str(response).split())[:120]
+            # Masked before it is cut: half a key would not be recognised as one.
+            preview = self._credentials.mask(" ".join(str(response).split()))[:120]
             raise self._error(
                 None, f"answered with something other than a chat completion: {preview!r}"
             )
@@ -164,15 +171,33 @@ class ModelClient:
         return response.choices[0].message.content or ""
 
     def _error(self, error: Exception | None, what: str, hint: str = "") -> ModelError:
-        detail = f": {_message_of(error)}" if error is not None else ""
-        return ModelError(f"{self.where} {what}{detail}{hint}")
+        detail = f": {_message_of(error, self._credentials.mask)}" if error is not None else ""
+        # A server may echo the key (or the base URL's query, where some gateways take it).
+        return ModelError(self._credentials.mask(f"{self.where} {what}{detail}{hint}"))
+
+
+class Credentials(Secrets):
+    """The API key and whatever credentials the base URL carries (``user:password@``, the values
+    of its query, e.g. ``?api-key=``), masked as ``***`` in every form (quoted, encoded…)."""
+
+    def __init__(self, settings: Settings, endpoint: str) -> None:
+        parts = urlsplit(endpoint)
+        values = [str(settings.values.get("webagent_api_key") or ""), parts.password or ""]
+        values += [value for _, value in parse_qsl(parts.query) + parse_qsl(parts.fragment)]
+        super().__init__({f"c{number}": value for number, value in enumerate(values) if value})
+
+    def placeholder(self, name: str) -> str:
+        return "***"
 
 
 def _without_credentials(url: str) -> str:
-    """``url`` without a ``user:password@`` part, which some proxies put in base URLs."""
+    """``url`` without a ``user:password@`` part, which some proxies put in base URLs, and
+    without its query and fragment (some gateways take the key there: ``?api-key=``)."""
     parts = urlsplit(url)
+    if parts.query or parts.fragment:
+        parts = parts._replace(query="…" if parts.query else "", fragment="")
     if parts.username is None and parts.password is None:
-        return url
+        return urlunsplit(parts)
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit(parts._replace(netloc=f"***@{netloc}"))
@@ -194,10 +219,12 @@ def _about_format(error: openai.BadRequestError) -> bool:
     return "response_format" in str(error) or "json_schema" in str(error)
 
 
-def _message_of(error: Exception) -> str:
+def _message_of(error: Exception, mask: Callable[[str], str]) -> str:
+    """The server's message for a failed request, masked before it is cut to length."""
     body = getattr(error, "body", None)
     if isinstance(body, dict):
         inner = body.get("error", body)
         if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return str(inner["message"])[:300]
-    return str(error).splitlines()[0][:300] if str(error) else type(error).__name__
+            return mask(str(inner["message"]))[:300]
+    text = mask(str(error))
+    return text.splitlines()[0][:300] if text else type(error).__name__

@@ -170,7 +170,7 @@ class Planner:
                     observation.url,
                     request.allowed,
                 )
-                grounded = ground_all(page, answer.actions, request.timeout_ms)
+                grounded = ground_all(page, answer.actions, request.timeout_ms, request.mask)
             except InvalidAnswer as error:
                 if attempt == self.answer_retries:
                     raise ModelError(
