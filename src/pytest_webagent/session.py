@@ -26,7 +26,7 @@ from pytest_webagent.resolve.planning.planner import Planner
 from pytest_webagent.run.results import RunContext
 from pytest_webagent.run.runner import CaseRunner
 from pytest_webagent.secret_values import Secrets
-from pytest_webagent.settings import Settings, collecting_cases
+from pytest_webagent.settings import Settings, collecting_cases, origin_note, other_set_values
 
 
 @dataclass(frozen=True)
@@ -169,10 +169,15 @@ class WebagentSession:
     def header_lines(self) -> list[str]:
         s, sources = self.settings, self.settings.sources
         model = f"model {s.model} ({sources['webagent_model']})" if s.model else "no model"
-        return [
-            f"webagent: mode {s.mode} ({sources['webagent_mode']}), resolver {s.resolver}, "
-            f"{model}, step timeout {s.step_timeout_ms / 1000:g}s"
+        lines = [
+            f"webagent: mode {s.mode} ({sources['webagent_mode']}), resolver {s.resolver}"
+            f"{origin_note(sources['webagent_resolver'])}, {model}, step timeout "
+            f"{s.step_timeout_ms / 1000:g}s{origin_note(sources['webagent_step_timeout'])}"
         ]
+        others = other_set_values(s)
+        if others:
+            lines.append("webagent: also set: " + ", ".join(others))
+        return lines
 
 
 def _browser_name(request: pytest.FixtureRequest) -> str:
