@@ -16,6 +16,7 @@ from playwright.sync_api import Page
 
 from pytest_webagent.browser.traces import kept_traces, scrub_trace
 from pytest_webagent.cases.model import Case
+from pytest_webagent.cases.pycase import spec_of
 from pytest_webagent.errors import UnresolvableStep
 from pytest_webagent.replay.store import WorkingStore
 from pytest_webagent.replay.trajectory import TrajectoryFile, step_key, trajectory_path
@@ -111,7 +112,12 @@ class WebagentSession:
         )
         self._case_secrets[request.node.nodeid] = secrets
         report = CaseReport(allure_active(self.config), self.settings.screenshots, secrets)
-        report.describe(case, {"mode": self.settings.mode, "browser": _browser_name(request)})
+        report.describe(
+            case,
+            _allure_title(request.node, case),
+            _browser_parameter(request),
+            {"mode": self.settings.mode},
+        )
         runner = CaseRunner(case, page, self.settings, self, context, report)
         request.node.stash[RUN_KEY] = CaseRun(runner, source, python=source.suffix == ".py")
         return runner
@@ -185,6 +191,27 @@ def _browser_name(request: pytest.FixtureRequest) -> str:
         return str(request.getfixturevalue("browser_name"))
     except pytest.FixtureLookupError:
         return "chromium"
+
+
+def _browser_parameter(request: pytest.FixtureRequest) -> dict[str, str]:
+    """``browser_name`` as an Allure parameter, named as pytest-playwright's parametrization
+    names it; nothing when that parametrization already reports it (a Python test)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "browser_name" in callspec.params:
+        return {}
+    return {"browser_name": _browser_name(request)}
+
+
+def _allure_title(item: pytest.Item, case: Case) -> str | None:
+    """pytest's name of the item, with a case's own name in place of a test function's
+    (``Sign in[chromium]`` for ``test_sign_in[chromium]``); None keeps allure-pytest's title."""
+    if item.path.suffix != ".py":
+        return item.name  # a YAML case's item is named after the case already
+    spec = spec_of(item)
+    if spec is None or not (spec.name or spec.file_cases):
+        return None
+    original = getattr(item, "originalname", item.name)
+    return case.name + item.name[len(original) :]
 
 
 def _accepts_downloads(request: pytest.FixtureRequest) -> bool:
