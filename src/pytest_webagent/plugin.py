@@ -13,13 +13,16 @@ from pytest_webagent import settings
 from pytest_webagent.agent import Agent, failed_in_declared_steps
 from pytest_webagent.browser import launch_fixtures
 from pytest_webagent.cases.collection import (
-    CASE_SUFFIXES,
     CaseFile,
     failure_report,
     is_case_file,
     mark_item,
+    missing_flag_error,
+    missing_flag_hint,
+    named_on_command_line,
 )
 from pytest_webagent.cases.pycase import spec_of
+from pytest_webagent.cases.recognise import CASE_SUFFIXES
 from pytest_webagent.errors import ConfigurationError
 from pytest_webagent.replay import recording
 from pytest_webagent.secret_values import EnvironmentSecrets, MissingSecretError, Secrets
@@ -35,6 +38,8 @@ def pytest_configure(config: pytest.Config) -> None:
         resolved = settings.resolve(config)
     except ConfigurationError as error:
         raise pytest.UsageError(str(error)) from None
+    if not settings.collecting_cases(config) and (problem := missing_flag_error(config)):
+        raise pytest.UsageError(problem)
     if settings.collecting_cases(config) and not config.pluginmanager.has_plugin("playwright"):
         raise pytest.UsageError(
             "pytest-webagent runs cases with pytest-playwright (it provides the `page` fixture), "
@@ -58,10 +63,18 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile |
     config = parent.config
     if not settings.collecting_cases(config):
         return None
-    if not is_case_file(file_path, config.rootpath, config.stash[SESSION_KEY].settings.ignore):
+    ignore = config.stash[SESSION_KEY].settings.ignore
+    named = named_on_command_line(config, file_path)
+    if not is_case_file(file_path, config.rootpath, ignore, named=named):
         return None
     case_file: CaseFile = CaseFile.from_parent(parent, path=file_path)
     return case_file
+
+
+def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    if items or settings.collecting_cases(config):
+        return []
+    return missing_flag_hint(config)
 
 
 @pytest.hookimpl(tryfirst=True)
