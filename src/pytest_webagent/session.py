@@ -145,7 +145,12 @@ class WebagentSession:
             return
         runner, context = run.runner, run.runner.run_context
         statistics = item_statistics(
-            runner.results, run.source, context.case_id, runner.failed_usage
+            runner.results,
+            run.source,
+            context.case_id,
+            runner.failed_usage,
+            total_steps=max(len(runner.case.steps), len(runner.steps)),
+            failed=report.failed,
         )
         if run.python:
             # A Python test's steps are known only by running it: only a test that ran to its
