@@ -187,3 +187,28 @@ def test_exitfirst_then_last_failed(project: WebagentProject, site: StaticSite) 
     again.assert_outcomes(failed=1)
     assert "run-last-failure: rerun previous 1 failure" in again.stdout.str()
     again.stdout.fnmatch_lines(["cases/flaky.yaml::first failure FAILED*"])
+
+
+def test_cases_with_judge_steps_get_a_marker_to_deselect_them_in_replay_only_runs(
+    project: WebagentProject,
+) -> None:
+    project.case(
+        "cases/j.yaml",
+        "cases:\n  - name: judged\n    steps:\n      - judge: the page looks tidy\n"
+        '  - name: plain\n    steps:\n      - Click "Go"\n',
+    )
+    project.case(
+        "test_j.py",
+        "from pytest_webagent import webagent\n\n"
+        "@webagent.case('declared judge', steps=[{'judge': 'the page looks tidy'}])\n"
+        "def test_declared():\n    pass\n",
+    )
+
+    without = project.run("--collect-only", "-q", "--strict-markers", "-m", "not webagent_judge")
+    only = project.run("--collect-only", "-q", "-m", "webagent_judge")
+
+    assert without.ret == 0
+    assert collected(without) == ["cases/j.yaml::plain"]
+    assert sorted(collected(only)) == ["cases/j.yaml::judged", "test_j.py::test_declared[chromium]"]
+    markers = project.pytester.runpytest_inprocess("--markers").stdout.str()
+    assert "@pytest.mark.webagent_judge: the case has judge: steps" in markers

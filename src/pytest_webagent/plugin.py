@@ -13,6 +13,8 @@ from pytest_webagent import settings
 from pytest_webagent.agent import Agent, failed_in_declared_steps
 from pytest_webagent.browser import launch_fixtures
 from pytest_webagent.cases.collection import (
+    JUDGE_MARK,
+    JUDGE_MARK_HELP,
     CaseFile,
     failure_report,
     is_case_file,
@@ -21,6 +23,7 @@ from pytest_webagent.cases.collection import (
     missing_flag_hint,
     named_on_command_line,
 )
+from pytest_webagent.cases.model import StepKind
 from pytest_webagent.cases.pycase import spec_of
 from pytest_webagent.cases.recognise import CASE_SUFFIXES
 from pytest_webagent.errors import ConfigurationError
@@ -45,6 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "pytest-webagent runs cases with pytest-playwright (it provides the `page` fixture), "
             "which is disabled here: remove `-p no:playwright`"
         )
+    config.addinivalue_line("markers", JUDGE_MARK_HELP)
     webagent = config.stash[SESSION_KEY] = WebagentSession(config, resolved)
     config.pluginmanager.register(ReportHooks(webagent), "webagent-reports")
     if config.pluginmanager.has_plugin("playwright"):
@@ -92,6 +96,8 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     spec = spec_of(item)
     if spec is not None and spec.file_cases:
         mark_item(item, next(iter(spec.file_cases.values())))
+    elif spec is not None and any(step.kind is StepKind.JUDGE for step in spec.steps):
+        item.add_marker(JUDGE_MARK)
 
 
 @pytest.hookimpl(wrapper=True)

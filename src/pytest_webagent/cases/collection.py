@@ -15,13 +15,20 @@ import pytest
 from _pytest._code.code import TerminalRepr
 
 from pytest_webagent.cases.casefile import load_cases
-from pytest_webagent.cases.model import Case
+from pytest_webagent.cases.model import Case, StepKind
 from pytest_webagent.cases.recognise import CASE_SUFFIXES, looks_like_case_file
 from pytest_webagent.errors import CaseFileError, StepFailed, WebagentError
 from pytest_webagent.replay.trajectory import TRAJECTORY_DIR
 from pytest_webagent.secret_values import Secrets
 from pytest_webagent.session import SESSION_KEY
 
+# Given to every case with a `judge:` step: a judge always asks the model, so a replay-only CI run
+# deselects them with -m "not webagent_judge" (or runs only them where a model is configured).
+JUDGE_MARK = "webagent_judge"
+JUDGE_MARK_HELP = (
+    f"{JUDGE_MARK}: the case has judge: steps, which always ask the model (automatic; deselect "
+    f'with -m "not {JUDGE_MARK}" where no model is configured)'
+)
 SKIPPED = ("node_modules", "venv", "build", "dist")  # and dot folders: as pytest's norecursedirs
 _NAMED = pytest.StashKey[set[Path]]()
 CaseRunnerFn = Callable[[Case, Any, pytest.FixtureRequest, Secrets], None]
@@ -183,6 +190,8 @@ def case_marks(case: Case) -> list[pytest.MarkDecorator]:
     """The tags and marks of a case as pytest marks (its tags must be registered first)."""
     marks = [getattr(pytest.mark, tag) for tag in case.tags]
     marks += [getattr(pytest.mark, m.name).with_args(*m.args, **m.kwargs) for m in case.marks]
+    if any(step.kind is StepKind.JUDGE for step in case.steps):
+        marks.append(getattr(pytest.mark, JUDGE_MARK))
     return marks
 
 
