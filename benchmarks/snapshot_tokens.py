@@ -120,9 +120,9 @@ def take_snapshots(pages: list[Page], chromium: str | None) -> tuple[str, list[S
                 context = browser.new_context()
                 try:
                     tab = context.new_page()
-                    tab.set_content(page.html, wait_until="load", timeout=60_000)
+                    tab.set_content(page.html, wait_until="load", timeout=600_000)
                     start = time.perf_counter()
-                    text = tab.aria_snapshot(mode="ai", timeout=60_000)
+                    text = tab.aria_snapshot(mode="ai", timeout=600_000)  # loaded machines
                     snapshots.append(Snapshot(page, text, time.perf_counter() - start))
                 finally:
                     context.close()
