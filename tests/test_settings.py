@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_webagent.session import SESSION_KEY
 from pytest_webagent.settings import OPTIONS
 
 
@@ -112,3 +113,10 @@ def test_every_option_is_registered_with_help(pytester: pytest.Pytester) -> None
         if spec.cli:
             assert spec.cli in help_text
     assert "--webagent-prune" in help_text
+
+
+def test_the_default_snapshot_budget_is_3000_tokens(pytester: pytest.Pytester) -> None:
+    # benchmarks/snapshot_tokens.py: at 3,000 the median prompt is 2,872 tokens with every
+    # step's target kept (at 6,000: 5,806).
+    config = pytester.parseconfigure("-p", "no:cacheprovider")
+    assert config.stash[SESSION_KEY].settings.int_value("webagent_snapshot_tokens") == 3000

@@ -163,7 +163,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec(
         "webagent_snapshot_tokens",
         "Token budget for the page snapshot in one prompt; larger snapshots are pruned.",
-        default="6000",
+        default="3000",
         cli="--webagent-snapshot-tokens",
         env="WEBAGENT_SNAPSHOT_TOKENS",
         parse=_count(500, 200_000),
