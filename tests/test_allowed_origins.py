@@ -25,15 +25,10 @@ def resolved(pytester: pytest.Pytester, *args: str) -> tuple[object, str]:
     return settings.values[OPTION], settings.sources[OPTION]
 
 
-def test_precedence_cli_over_ini_over_environment_over_default(
+def test_precedence_cli_over_environment_over_ini_over_default(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert resolved(pytester) == ("", "default")
-    monkeypatch.setenv("WEBAGENT_ALLOWED_ORIGINS", "https://env.example, https://b.example:8443")
-    assert resolved(pytester) == (
-        ("https://env.example", "https://b.example:8443"),
-        "environment WEBAGENT_ALLOWED_ORIGINS",
-    )
     # An ini value is a line list: one origin per line, or several on a line.
     pytester.makeini(
         f"[pytest]\n{OPTION} =\n    https://sso.example.com/\n"
@@ -42,6 +37,11 @@ def test_precedence_cli_over_ini_over_environment_over_default(
     assert resolved(pytester) == (
         ("https://sso.example.com", "http://shop.example", "https://cdn.example"),
         f"ini {OPTION}",
+    )
+    monkeypatch.setenv("WEBAGENT_ALLOWED_ORIGINS", "https://env.example, https://b.example:8443")
+    assert resolved(pytester) == (
+        ("https://env.example", "https://b.example:8443"),
+        "environment WEBAGENT_ALLOWED_ORIGINS",
     )
     assert resolved(pytester, "--webagent-allowed-origins=*") == (
         ("*",),

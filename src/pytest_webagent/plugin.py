@@ -13,13 +13,19 @@ from pytest_webagent import settings
 from pytest_webagent.agent import Agent, failed_in_declared_steps, masked_failure
 from pytest_webagent.browser import launch_fixtures
 from pytest_webagent.cases.collection import (
-    CASE_SUFFIXES,
+    JUDGE_MARK,
+    JUDGE_MARK_HELP,
     CaseFile,
     failure_report,
     is_case_file,
     mark_item,
+    missing_flag_error,
+    missing_flag_hint,
+    named_on_command_line,
 )
+from pytest_webagent.cases.model import StepKind
 from pytest_webagent.cases.pycase import spec_of
+from pytest_webagent.cases.recognise import CASE_SUFFIXES
 from pytest_webagent.errors import ConfigurationError
 from pytest_webagent.report import drift_report
 from pytest_webagent.report.allure_report import allure_active
@@ -41,11 +47,14 @@ def pytest_configure(config: pytest.Config) -> None:
         resolved = settings.resolve(config)
     except ConfigurationError as error:
         raise pytest.UsageError(str(error)) from None
+    if not settings.collecting_cases(config) and (problem := missing_flag_error(config)):
+        raise pytest.UsageError(problem)
     if settings.collecting_cases(config) and not config.pluginmanager.has_plugin("playwright"):
         raise pytest.UsageError(
             "pytest-webagent runs cases with pytest-playwright (it provides the `page` fixture), "
             "which is disabled here: remove `-p no:playwright`"
         )
+    config.addinivalue_line("markers", JUDGE_MARK_HELP)
     webagent = config.stash[SESSION_KEY] = WebagentSession(config, resolved)
     webagent.stop_on_sigterm()
     config.pluginmanager.register(ReportHooks(webagent), "webagent-reports")
@@ -65,10 +74,18 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile |
     config = parent.config
     if not settings.collecting_cases(config):
         return None
-    if not is_case_file(file_path, config.rootpath, config.stash[SESSION_KEY].settings.ignore):
+    ignore = config.stash[SESSION_KEY].settings.ignore
+    named = named_on_command_line(config, file_path)
+    if not is_case_file(file_path, config.rootpath, ignore, named=named):
         return None
     case_file: CaseFile = CaseFile.from_parent(parent, path=file_path)
     return case_file
+
+
+def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    if items or settings.collecting_cases(config):
+        return []
+    return missing_flag_hint(config)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -86,6 +103,8 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     spec = spec_of(item)
     if spec is not None and spec.file_cases:
         mark_item(item, next(iter(spec.file_cases.values())))
+    elif spec is not None and any(step.kind is StepKind.JUDGE for step in spec.steps):
+        item.add_marker(JUDGE_MARK)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -19,7 +19,7 @@ from playwright.sync_api import Page
 
 from pytest_webagent.browser.traces import kept_traces, scrub_trace
 from pytest_webagent.cases.model import Case
-from pytest_webagent.cases.pycase import case_id_of
+from pytest_webagent.cases.pycase import case_id_of, spec_of
 from pytest_webagent.errors import UnresolvableStep
 from pytest_webagent.replay import merge, recording
 from pytest_webagent.replay.store import StoreUnavailable, WorkingStore, new_run_id
@@ -32,7 +32,7 @@ from pytest_webagent.run.failures import rerun_command
 from pytest_webagent.run.results import RunContext
 from pytest_webagent.run.runner import CaseRunner
 from pytest_webagent.secret_values import Secrets
-from pytest_webagent.settings import Settings, collecting_cases
+from pytest_webagent.settings import Settings, collecting_cases, origin_note, other_set_values
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,12 @@ class WebagentSession:
         )
         self._case_secrets[request.node.nodeid] = secrets
         report = CaseReport(allure_active(self.config), self.settings.screenshots, secrets)
-        report.describe(case, {"mode": self.settings.mode, "browser": _browser_name(request)})
+        report.describe(
+            case,
+            _allure_title(request.node, case),
+            _browser_parameter(request),
+            {"mode": self.settings.mode},
+        )
         runner = CaseRunner(case, page, self.settings, self, context, report)
         request.node.stash[RUN_KEY] = CaseRun(runner, source, python=source.suffix == ".py")
         return runner
@@ -158,7 +163,13 @@ class WebagentSession:
             return
         runner, context = run.runner, run.runner.run_context
         statistics = item_statistics(
-            runner.results, run.source, context.case_id, runner.failed_usage, runner.unhealed
+            runner.results,
+            run.source,
+            context.case_id,
+            runner.failed_usage,
+            runner.unhealed,
+            total_steps=max(len(runner.case.steps), len(runner.steps)),
+            failed=report.failed,
         )
         statistics["passed"] = report.passed
         # Step texts and what the page held may quote a secret a page echoed: report placeholders.
@@ -240,10 +251,15 @@ class WebagentSession:
     def header_lines(self) -> list[str]:
         s, sources = self.settings, self.settings.sources
         model = f"model {s.model} ({sources['webagent_model']})" if s.model else "no model"
-        return [
-            f"webagent: mode {s.mode} ({sources['webagent_mode']}), resolver {s.resolver}, "
-            f"{model}, step timeout {s.step_timeout_ms / 1000:g}s"
+        lines = [
+            f"webagent: mode {s.mode} ({sources['webagent_mode']}), resolver {s.resolver}"
+            f"{origin_note(sources['webagent_resolver'])}, {model}, step timeout "
+            f"{s.step_timeout_ms / 1000:g}s{origin_note(sources['webagent_step_timeout'])}"
         ]
+        others = other_set_values(s)
+        if others:
+            lines.append("webagent: also set: " + ", ".join(others))
+        return lines
 
 
 def _interrupt_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -282,6 +298,27 @@ def _browser_name(request: pytest.FixtureRequest) -> str:
         return str(request.getfixturevalue("browser_name"))
     except pytest.FixtureLookupError:
         return "chromium"
+
+
+def _browser_parameter(request: pytest.FixtureRequest) -> dict[str, str]:
+    """``browser_name`` as an Allure parameter, named as pytest-playwright's parametrization
+    names it; nothing when that parametrization already reports it (a Python test)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "browser_name" in callspec.params:
+        return {}
+    return {"browser_name": _browser_name(request)}
+
+
+def _allure_title(item: pytest.Item, case: Case) -> str | None:
+    """pytest's name of the item, with a case's own name in place of a test function's
+    (``Sign in[chromium]`` for ``test_sign_in[chromium]``); None keeps allure-pytest's title."""
+    if item.path.suffix != ".py":
+        return item.name  # a YAML case's item is named after the case already
+    spec = spec_of(item)
+    if spec is None or not (spec.name or spec.file_cases):
+        return None
+    original = getattr(item, "originalname", item.name)
+    return case.name + item.name[len(original) :]
 
 
 def _accepts_downloads(request: pytest.FixtureRequest) -> bool:

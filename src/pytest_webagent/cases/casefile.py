@@ -7,15 +7,16 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from pytest_webagent.cases.model import Case, Link, MarkSpec, Step, StepKind, step_kind_and_template
 from pytest_webagent.cases.templating import TemplateError, check_syntax, render
 from pytest_webagent.cases.yamlsource import KeyPath, YamlDocument, format_key_path, load_yaml
 from pytest_webagent.errors import CaseFileError
 from pytest_webagent.schemas import case_validator
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 MAX_ID_LENGTH = 40
 
@@ -52,6 +53,8 @@ def _validate(document: YamlDocument) -> None:
     nan = find_nan(document.data)
     if nan is not None:
         raise CaseFileError(document.location(nan), NAN_PROBLEM, format_key_path(nan))
+    from jsonschema.exceptions import best_match  # on first use, as in schemas/__init__.py
+
     error = best_match(case_validator().iter_errors(document.data))
     if error is None:
         return
@@ -102,6 +105,8 @@ def _most_specific(error: ValidationError) -> ValidationError:
     without ``name``, or a step with ``do: 5``, wants the error inside that branch, not "matches
     no branch". The meant branch is the one with the fewest complaints about the mapping itself.
     """
+    from jsonschema.exceptions import best_match
+
     while error.validator == "oneOf" and error.context:
         branches: dict[Any, list[ValidationError]] = {}
         for sub in error.context:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema.exceptions import best_match
 
 from pytest_webagent.cases.casefile import NAN_PROBLEM, find_nan, problem
 from pytest_webagent.cases.model import Case, Step, StepKind, step_kind_and_template
@@ -61,6 +60,8 @@ def draft(raw: Any, where: Location, what: str) -> StepDraft:
     __tracebackhide__ = True
     if find_nan(raw) is not None:
         raise CaseDefinitionError(f"{where}: {what}: {NAN_PROBLEM}")
+    from jsonschema.exceptions import best_match  # on first use, as in schemas/__init__.py
+
     invalid = best_match(validator_for("case.schema.json", "step").iter_errors(raw))
     if invalid is not None:
         raise CaseDefinitionError(f"{where}: {what}: {problem(invalid)}")

@@ -17,14 +17,15 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from pytest_webagent.cases.model import Step
 from pytest_webagent.cases.templating import PLACEHOLDER, SECRET_PREFIX
 from pytest_webagent.errors import TrajectoryFileError
 from pytest_webagent.schemas import trajectory_validator
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 FORMAT_VERSION = 1
 TRAJECTORY_DIR = "__trajectories__"
@@ -176,6 +177,8 @@ def read_bounded(path: Path) -> str:
 
 def schema_error(data: Any) -> ValidationError | None:
     """The schema error ``load`` reports for ``data`` (None when it is valid)."""
+    from jsonschema.exceptions import best_match  # on first use, as in schemas/__init__.py
+
     error: ValidationError | None = best_match(trajectory_validator().iter_errors(data))
     return error
 

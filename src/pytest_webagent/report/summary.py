@@ -49,6 +49,9 @@ def item_statistics(
     case_id: str,
     failed_usage: Usage,
     unhealed: list[dict[str, str]] | None = None,
+    *,
+    total_steps: int = 0,
+    failed: bool = False,
 ) -> dict[str, Any]:
     """What the controller needs of one case: step counts, model usage (failed steps included),
     assertions to review, steps healed or failed after drift, and which case of which file ran
@@ -62,7 +65,11 @@ def item_statistics(
         for r in results
         if r.resolution == "re-planned" and r.step.kind is StepKind.ASSERTION and r.drift
     ]
+    # Every step of the case: those that passed, the one it failed at, those never reached.
+    total = max(total_steps, len(results))
+    failed_steps = 1 if failed and total > len(results) else 0
     return {
+        "outcomes": {"failed": failed_steps, "not reached": total - len(results) - failed_steps},
         "resolutions": dict(Counter(r.resolution for r in results)),
         "usage": usage.as_dict(),
         "review": review,
@@ -77,6 +84,7 @@ def item_statistics(
 class Summary:
     cases: int = 0
     resolutions: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)  # steps failed and not reached
     usage: Usage = field(default_factory=Usage)
     review: list[str] = field(default_factory=list)
     # steps re-resolved after drift, and drifted steps that failed: dicts with the case's node id
@@ -105,6 +113,7 @@ class Summary:
         elif "file" in statistics:
             self.ran.setdefault(Path(statistics["file"]), set()).add(str(statistics["case"]))
         self.resolutions.update(statistics.get("resolutions", {}))
+        self.outcomes.update(statistics.get("outcomes", {}))
         self.usage.add(Usage(**statistics.get("usage", {})))
         self.review.extend(f"{nodeid}: {line}" for line in statistics.get("review", []))
         passed = bool(statistics.get("passed", True))
@@ -115,18 +124,27 @@ class Summary:
     def lines(self, pruned: bool) -> list[str]:
         if not self.cases and not self.problems and not self.stale:
             return []
-        steps = sum(self.resolutions.values())
+        passed = sum(self.resolutions.values())
         counts = ", ".join(
             f"{self.resolutions[r]} {r}" + (" after drift" if r == "re-planned" else "")
             for r in RESOLUTIONS
             if self.resolutions[r]
         )
+        unfinished = [
+            f"{self.outcomes[o]} {o}" for o in ("failed", "not reached") if self.outcomes[o]
+        ]
+        if unfinished:  # every step counted: "7 steps: 5 passed (4 direct, 1 replayed), 1 failed"
+            counts = ", ".join(
+                [f"{passed} passed" + (f" ({counts})" if counts else ""), *unfinished]
+            )
+        steps = passed + sum(self.outcomes.values())
         u = self.usage
         lines = [
             f"{_plural(self.cases, 'case')}, {_plural(steps, 'step')}"
             + (f": {counts}" if counts else ""),
             f"model: {_plural(u.calls, 'call')}, {u.prompt_tokens} prompt + "
-            f"{u.completion_tokens} completion tokens, {u.memo_hits} answers from the memo",
+            f"{u.completion_tokens} completion tokens, "
+            f"{_plural(u.memo_hits, 'answer')} from the memo",
             f"trajectory files written: {len(self.files_written)}"
             + "".join(f"\n  {path}" for path in self.files_written),
         ]

@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema.exceptions import relevance
-
 from pytest_webagent.browser.origins import AllowedOrigins, origin_of
 from pytest_webagent.cases.model import StepKind
 from pytest_webagent.schemas import planner_answer_validator
@@ -186,6 +184,8 @@ def parse_answer(
 
 def _schema_problems(data: dict[str, Any]) -> str:
     """Every schema violation (a few at most), most relevant first: the model fixes all at once."""
+    from jsonschema.exceptions import relevance  # on first use, as in schemas/__init__.py
+
     errors = sorted(planner_answer_validator().iter_errors(data), key=relevance, reverse=True)
     lines: list[str] = []
     for error in errors:

@@ -1,7 +1,8 @@
 """The model exchange over any OpenAI-compatible API.
 
 * The ``openai`` client is built on first use: runs whose steps are all replayed or explicit never
-  construct one (and need no key).
+  construct one (and need no key). The ``openai`` package itself is imported then too: it takes
+  most of a second, which replay-only runs and IDE test discovery should not pay.
 * Structured output is asked for as a JSON schema; a server that refuses that gets ``json_object``,
   then plain text (the answer parser finds the JSON). The level that worked is kept.
 * Answers are memoised in the working store by a hash of model and messages (the format only
@@ -20,15 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-import openai
-from openai.types.chat import ChatCompletion
-
 from pytest_webagent.errors import ModelError
 from pytest_webagent.resolve.planning.deadline import http_client
 from pytest_webagent.secret_values import Secrets
 from pytest_webagent.settings import Settings
 
 if TYPE_CHECKING:
+    import openai
+
     from pytest_webagent.replay.store import WorkingStore
 
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"
@@ -82,6 +82,8 @@ class ModelClient:
     @property
     def client(self) -> openai.OpenAI:
         if self._client is None:
+            import openai
+
             self._client = openai.OpenAI(
                 base_url=self.endpoint,
                 api_key=str(self.settings.values["webagent_api_key"] or NO_KEY),
@@ -100,6 +102,8 @@ class ModelClient:
             if isinstance(remembered, str):
                 usage.memo_hits += 1
                 return remembered
+        import openai  # here, not at module level: see the module's docstring
+
         while True:
             try:
                 return self._request(messages, usage)
@@ -115,6 +119,8 @@ class ModelClient:
 
     def _failure(self, error: openai.APIError) -> ModelError:
         """The error for a failed exchange (after the openai client's own retries)."""
+        import openai
+
         if isinstance(error, openai.APITimeoutError):
             seconds = self.settings.float_value("webagent_llm_timeout")
             return self._error(None, f"did not answer within {seconds:g}s (webagent_llm_timeout)")
@@ -157,6 +163,8 @@ class ModelClient:
         )
         usage.calls += 1 + raw.retries_taken
         response = raw.parse()
+        from openai.types.chat import ChatCompletion
+
         if not isinstance(response, ChatCompletion):  # e.g. a proxy's HTML login page, with 200
             # Masked before it is cut: half a key would not be recognised as one.
             preview = self._credentials.mask(" ".join(str(response).split()))[:120]
