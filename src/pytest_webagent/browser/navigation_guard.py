@@ -57,11 +57,13 @@ class NavigationGuard:
 
     def _on_paused(self, event: dict[str, Any]) -> None:
         assert self._session is not None
-        request_id = event["requestId"]
+        request_id = event.get("requestId")
         main = event.get("frameId") == self._main_frame
-        # A page closing meanwhile makes the answer fail: nothing is left to stop then.
+        url = str(event.get("request", {}).get("url", ""))
+        # A page closing meanwhile makes the answer fail: nothing is left to stop then. Every
+        # paused request is answered, or the page would wait for it until the step times out.
         with suppress(PlaywrightError):
-            if main and self._refuse(str(event["request"]["url"])):
+            if main and self._refuse(url):
                 self._session.send(
                     "Fetch.failRequest", {"requestId": request_id, "errorReason": "BlockedByClient"}
                 )
