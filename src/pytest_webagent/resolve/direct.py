@@ -7,6 +7,8 @@ signature, exactly as a planned action would, so replay treats both the same way
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page
 
 from pytest_webagent.browser.executor import Action
@@ -26,6 +28,25 @@ def parse(step: Step) -> Intent | None:
     if step.kind is StepKind.ASSERTION:
         return parse_assertion(step.text)
     return None  # judge steps always need a model
+
+
+def parse_text(text: str) -> list[Intent] | None:
+    """The intents of an explicit action step's text, in order, or None when it is not explicit."""
+    intent = parse_action(text)
+    return [intent] if intent is not None else None
+
+
+def resolve_all(
+    page: Page, intents: list[Intent], timeout_ms: float, execute: Callable[[Action], None]
+) -> list[Action]:
+    """Resolve and run each intent in turn: a later action is found on the page the earlier ones
+    left (a dialog opened, a field revealed)."""
+    actions: list[Action] = []
+    for intent in intents:
+        for action in resolve(page, intent, timeout_ms):
+            execute(action)
+            actions.append(action)
+    return actions
 
 
 def resolve(page: Page, intent: Intent, timeout_ms: float) -> list[Action]:
