@@ -34,7 +34,8 @@ def html_folder() -> Path:
     locations = list(spec.submodule_search_locations or []) if spec else []
     if not locations:
         raise SystemExit(
-            "MiniWoB++ is not installed: pip install --no-deps miniwob==1.1.0 (only its HTML is used)"
+            "MiniWoB++ is not installed: pip install --no-deps miniwob==1.1.0 "
+            "(only its HTML is used)"
         )
     return Path(locations[0]) / "html"
 

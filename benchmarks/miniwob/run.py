@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from episodes import FAILURE_CLASSES, Outcome, episode, html_folder, serve  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from tasks import TASKS  # noqa: E402
+from episodes import FAILURE_CLASSES, Outcome, episode, html_folder, serve
+from playwright.sync_api import sync_playwright
+from tasks import TASKS
 
-from pytest_webagent.browser.chromium import SYSTEM_CHROMIUM_FLAGS  # noqa: E402
+from pytest_webagent.browser.chromium import SYSTEM_CHROMIUM_FLAGS
 
 
 def verbatim(instruction: str, page: object) -> list[str]:

@@ -84,6 +84,13 @@ def login_user(instruction: str, page: Page) -> list[str]:
     return [f'Fill "Username" with "{user}"', f'Fill "Password" with "{password}"', 'Click "Login"']
 
 
+def login_user_popup(instruction: str, page: Page) -> list[str]:
+    # The instruction says "press login"; the button reads "OK" (a fixed label, not the random
+    # part). A popup may cover the form; a step that clicks it away only if shown is not written.
+    user, password = _quoted(instruction)[:2]
+    return [f'Fill "Username" with "{user}"', f'Fill "Password" with "{password}"', 'Click "OK"']
+
+
 def focus_text(instruction: str, page: Page) -> list[str]:
     return ["Click the textbox"]
 
@@ -116,7 +123,8 @@ def use_autocomplete(instruction: str, page: Page) -> list[str]:
     start, *end = _quoted(instruction)
     countries: list[str] = page.evaluate("ui_utils.COUNTRIES")
     item = next(c for c in countries if c.startswith(start) and c.endswith(end[0] if end else ""))
-    return [f'Type "{item}" into the "Tags" field', 'Click "Submit"']
+    # The field suggests as one types, over the button: the tester picks the suggestion.
+    return [f'Type "{item}" into the "Tags" field', f'Click "{item}"', 'Click "Submit"']
 
 
 def movie_search(instruction: str, page: Page) -> list[str]:
@@ -143,7 +151,7 @@ TASKS: dict[str, Phrasing] = {
     "enter-text-2": enter_text_2,
     "enter-password": enter_password,
     "login-user": login_user,
-    "login-user-popup": login_user,
+    "login-user-popup": login_user_popup,
     "focus-text": focus_text,
     "focus-text-2": focus_text_2,
     "click-dialog": click_dialog,

@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 from pytest_webagent.browser.executor import Action
 from pytest_webagent.browser.origins import AllowedOrigins
 from pytest_webagent.cases.model import Case, Step
-from pytest_webagent.errors import UnresolvableStep
+from pytest_webagent.errors import TargetAmbiguous, TargetNotFound, UnresolvableStep
 from pytest_webagent.replay.identity import Drift
 from pytest_webagent.replay.trajectory import Entry, TrajectoryFile, with_placeholders
 from pytest_webagent.report.allure_report import StepReport
@@ -51,15 +51,29 @@ class Resolver:
     ) -> StepResult:
         """Resolve ``step`` and run its actions; ``done`` are the actions already replayed."""
         url_path = self.secrets.mask(urlparse(self.page.url).path)
-        intent = direct.parse(step) if self.settings.resolver != "llm" and not done else None
+        intents = direct.parse(step) if self.settings.resolver != "llm" and not done else None
         usage = Usage()
         report = context.report
-        if intent is not None:
-            actions = direct.resolve(self.page, intent, timeout)
-            for action in actions:
-                self.actor.execute(action, timeout, report)
-            resolved_by = direct.RESOLVER_NAME
-        else:
+        fallback = ""  # why an explicit step went to the model
+        if intents is not None:
+            try:
+                actions = direct.resolve_all(
+                    self.page,
+                    intents,
+                    timeout,
+                    lambda action: self.actor.execute(action, timeout, report),
+                )
+            except (TargetNotFound, TargetAmbiguous) as error:
+                # An explicit step the page does not settle: the model may, when there is one
+                # and nothing was done yet (a half-done step is not planned again).
+                if self.settings.resolver == "direct" or not self.settings.model:
+                    raise
+                fallback = f"the direct resolver failed ({error.reason.splitlines()[0]})"
+                intents = None
+                report.attach_text("direct resolver", fallback)
+            else:
+                resolved_by = direct.RESOLVER_NAME
+        if intents is None:
             planner = self._planner()
             result = self._plan(
                 planner,
@@ -74,7 +88,7 @@ class Resolver:
             *done,
             *self.secrets.mask_data(with_placeholders(actions, step, context.values)),
         ]
-        resolution = "re-planned" if drift else ("direct" if intent else "planned")
+        resolution = "re-planned" if drift else ("direct" if intents else "planned")
         entry: Entry = {
             "kind": step.kind.value,
             "text": step.template,
