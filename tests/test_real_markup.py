@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from pytest_webagent.testing import OpenAITestServer, element, reply
 from tests.support.project import WebagentProject
 from tests.support.site import StaticSite
 
@@ -145,3 +146,48 @@ def test_steps_hold_on_real_markup_and_replay(project: WebagentProject, site: St
     # Replay: every recorded locator still finds one element with the same identity.
     replayed = project.run("--webagent-mode=replay", "-k", "admin and not which")
     replayed.assert_outcomes(passed=1)
+
+
+def test_an_explicit_step_the_page_does_not_settle_goes_to_the_model(
+    project: WebagentProject, site: StaticSite
+) -> None:
+    site.page(
+        "two.html",
+        "<p id=log>log:</p><a href='#' onclick=\"log('link')\">Sign in</a>"
+        "<button onclick=\"log('button')\">Sign in</button>"
+        "<script>function log(w) { document.getElementById('log').textContent += ' ' + w }"
+        "</script>",
+    )
+    project.case(
+        "cases/two.yaml",
+        """
+        name: two
+        url: /two.html
+        steps:
+          - Click "Sign in"
+          - expect: '"log: button" is visible'
+        """,
+    )
+    with OpenAITestServer() as server:
+        server.on("Sign in", reply.act(reply.click(element("button", "Sign in"))))
+        result = project.run(
+            "--webagent-model=test-model", f"--webagent-base-url={server.base_url}"
+        )
+        asked = [chat.step for chat in server.chat_requests()]
+
+    result.assert_outcomes(passed=1)
+    assert asked == ['Click "Sign in"']
+    result.stdout.fnmatch_lines(
+        [
+            "1 case, 2 steps: 1 direct, 1 planned",
+            'explicit step planned by the model: cases/two.yaml::two: Click "Sign in" '
+            "(the direct resolver: 'Sign in' matches 2 elements: *)",
+        ]
+    )
+    data = json.loads(project.trajectory("cases/two.yaml").read_text(encoding="utf-8"))
+    assert data["cases"]["two"]["steps"][0]["resolved_by"] != "direct"
+
+    # With no model the error stays the resolver's own.
+    failed = project.run("--webagent-mode=refresh")
+    failed.assert_outcomes(failed=1)
+    failed.stdout.fnmatch_lines(["*'Sign in' matches 2 elements*"])

@@ -31,6 +31,7 @@ def item_statistics(
     usage.add(failed_usage)
     for result in results:
         usage.add(result.usage)
+    fallbacks = [f"{r.step.text} ({r.fallback})" for r in results if r.fallback]
     review = [
         f"{r.step.text} (drift: {r.drift.describe()})"
         for r in results
@@ -40,6 +41,7 @@ def item_statistics(
         "resolutions": dict(Counter(r.resolution for r in results)),
         "usage": usage.as_dict(),
         "review": review,
+        "fallbacks": fallbacks,
         "file": str(case_file.resolve()),
         "case": case_id,
     }
@@ -51,6 +53,7 @@ class Summary:
     resolutions: Counter[str] = field(default_factory=Counter)
     usage: Usage = field(default_factory=Usage)
     review: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)  # explicit steps the model planned
     files_written: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
@@ -71,6 +74,7 @@ class Summary:
         self.resolutions.update(statistics.get("resolutions", {}))
         self.usage.add(Usage(**statistics.get("usage", {})))
         self.review.extend(f"{nodeid}: {line}" for line in statistics.get("review", []))
+        self.fallbacks.extend(f"{nodeid}: {line}" for line in statistics.get("fallbacks", []))
 
     def lines(self, pruned: bool) -> list[str]:
         if not self.cases and not self.problems and not self.stale:
@@ -91,6 +95,7 @@ class Summary:
             + "".join(f"\n  {path}" for path in self.files_written),
         ]
         lines += [f"review re-planned assertion: {line}" for line in self.review]
+        lines += [f"explicit step planned by the model: {line}" for line in self.fallbacks]
         if self.stale:
             verb = "removed" if pruned else "stale (remove with --webagent-prune)"
             lines.append(f"{len(self.stale)} trajectory entries {verb}:")

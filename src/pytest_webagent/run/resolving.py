@@ -68,7 +68,7 @@ class Resolver:
                 # and nothing was done yet (a half-done step is not planned again).
                 if self.settings.resolver == "direct" or not self.settings.model:
                     raise
-                fallback = f"the direct resolver failed ({error.reason.splitlines()[0]})"
+                fallback = self.secrets.mask(f"the direct resolver: {error.reason.splitlines()[0]}")
                 intents = None
                 report.attach_text("direct resolver", fallback)
             else:
@@ -99,7 +99,7 @@ class Resolver:
             "resolved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
         return StepResult(
-            step, resolution, actions, self._unless_unchanged(step, entry), drift, usage
+            step, resolution, actions, self._unless_unchanged(step, entry), drift, usage, fallback
         )
 
     def judge(self, step: Step, timeout: float, context: ResolveContext) -> StepResult:
