@@ -127,7 +127,7 @@ def _find_in(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline)
         return _by_role_only(page, scoped, query, deadline)
     names = [query.name]
     if query.name.strip().lower() in ICON_NAMES:
-        names.append(ICON_NAMES[query.name.strip().lower()])  # "x" on a close button
+        names.insert(0, ICON_NAMES[query.name.strip().lower()])  # "x" means a close button
     if bare_name(query.name) != query.name:
         names.append(bare_name(query.name))  # `Fill "Password:"` copied with its colon
     _wait_for_any(scoped, [TargetQuery(n, query.usage, query.role) for n in names], deadline)
@@ -141,6 +141,8 @@ def _find_in(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline)
 
 def _search(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline) -> Found | None:
     for matching in MATCHING:
+        if matching == "substring" and len(query.name.strip()) < 2:
+            continue  # "x" inside "Next" or "Box" is no match
         for tier in tiers(scoped.root, query, matching, scoped.code):
             found = _decide(
                 tier, query, matching, scoped, lambda: _check_deadline(page, query, deadline)
@@ -168,7 +170,8 @@ def _wait_for_any(scoped: Scoped, queries: list[TargetQuery], deadline: Deadline
     # both, with a selector half the size (each role selector computes accessible names).
     loose: list[Strategy] = []
     for query in queries:
-        loose += [s for tier in tiers(scoped.root, query, "substring") for s in tier]
+        matching = "substring" if len(query.name.strip()) > 1 else "exact"
+        loose += [s for tier in tiers(scoped.root, query, matching) for s in tier]
         if re.search(r"['\"\u2018\u2019\u201c\u201d\u00a0-]", query.name):
             # Typographic quotes and dashes only match folded; other names match as substrings.
             loose += [s for tier in tiers(scoped.root, query, "folded") for s in tier]
@@ -192,6 +195,12 @@ def _decide(
     scoped: Scoped,
     in_time: Callable[[], None] = lambda: None,
 ) -> Found | None:
+    in_time()
+    anything = tier[0].locator
+    for strategy in tier[1:]:
+        anything = anything.or_(strategy.locator)
+    if len(tier) > 1 and anything.count() == 0:
+        return None  # one round trip for a tier that matches nothing, the usual case
     matched = []
     for strategy in tier:
         in_time()  # each count may take long on a huge page: the step timeout bounds them all
@@ -259,7 +268,7 @@ def _innermost(hits: list[tuple[Strategy, int]]) -> Found | None:
 def _acting_text(page: Page, scoped: Scoped, query: TargetQuery) -> Found | None:
     """Text that acts as a control with no role (`<span class="alink" style="cursor:pointer">`):
     `Click the "In" link` means it. Recorded as its tag and text, checked to be the only one."""
-    for exact in (True, False):
+    for exact in (True, False) if len(query.name.strip()) > 1 else (True,):
         text = scoped.root.get_by_text(query.name, exact=exact).filter(visible=True)
         try:
             facts = text.evaluate_all(CONTROLS_JS, len(query.name.split()))
