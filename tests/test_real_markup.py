@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from pytest_webagent.commands.locator_code import Imports, parse_locator
 from pytest_webagent.testing import OpenAITestServer, element, reply
 from tests.support.project import WebagentProject
 from tests.support.site import StaticSite
@@ -143,6 +144,9 @@ def test_steps_hold_on_real_markup_and_replay(project: WebagentProject, site: St
     assert codes[12] == 'get_by_role("button", name="No", exact=True).nth(1)'
     assert codes[13] == 'get_by_role("button", name="Close", exact=True)'
     assert codes[14] == 'get_by_role("table", name="Orders", exact=True).get_by_role("row")'
+    # `webagent export` accepts every chain recorded (it parses locator code, never pastes it).
+    for code in codes:
+        assert parse_locator(code, Imports())
     # Replay: every recorded locator still finds one element with the same identity.
     replayed = project.run("--webagent-mode=replay", "-k", "admin and not which")
     replayed.assert_outcomes(passed=1)
