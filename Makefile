@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml scripts/install-browser.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# MiniWoB++'s HTML for benchmarks/miniwob and its regression subset (MIT; --no-deps: only the
+	# HTML is used, the package itself needs gymnasium).
+	$(BIN)/pip install --quiet --no-deps miniwob==1.1.0
 	scripts/install-browser.sh $(BIN)/python
 	touch $(STAMP)
 

@@ -60,6 +60,7 @@ def item_statistics(
     usage.add(failed_usage)
     for result in results:
         usage.add(result.usage)
+    fallbacks = [f"{r.step.text} ({r.fallback})" for r in results if r.fallback]
     review = [
         f"{r.step.text} (drift: {r.drift.describe()})"
         for r in results
@@ -75,6 +76,7 @@ def item_statistics(
         "review": review,
         "healed": healed_steps(results),
         "unhealed": unhealed or [],
+        "fallbacks": fallbacks,
         "file": str(case_file.resolve()),
         "case": case_id,
     }
@@ -90,6 +92,7 @@ class Summary:
     # steps re-resolved after drift, and drifted steps that failed: dicts with the case's node id
     healed: list[dict[str, str]] = field(default_factory=list)
     unhealed: list[dict[str, str]] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)  # explicit steps the model planned
     files_written: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
@@ -120,6 +123,7 @@ class Summary:
         for healed in statistics.get("healed", []):
             self.healed.append({**healed, "case": nodeid, "recorded": "yes" if passed else "no"})
         self.unhealed.extend({**drift, "case": nodeid} for drift in statistics.get("unhealed", []))
+        self.fallbacks.extend(f"{nodeid}: {line}" for line in statistics.get("fallbacks", []))
 
     def lines(self, pruned: bool) -> list[str]:
         if not self.cases and not self.problems and not self.stale:
@@ -152,6 +156,7 @@ class Summary:
         if self.healed:
             lines.append(f"healed after drift ({len(self.healed)}):")
             lines += [f"  {healed_line(healed)}" for healed in self.healed]
+        lines += [f"explicit step planned by the model: {line}" for line in self.fallbacks]
         if self.stale:
             verb = "removed" if pruned else "stale (remove with --webagent-prune)"
             lines.append(f"{len(self.stale)} trajectory entries {verb}:")

@@ -26,6 +26,7 @@ class StepResult:
     entry: Entry | None = None  # what the trajectory should hold for this step
     drift: Drift | None = None
     usage: Usage = field(default_factory=Usage)
+    fallback: str = ""  # why an explicit step was planned by the model instead
 
 
 @dataclass(frozen=True)
