@@ -141,6 +141,7 @@ class Resolver:
             timeout,
             mask=self.secrets.mask,
             allowed=self.allowed,
+            continuing=bool(done),
         )
 
 

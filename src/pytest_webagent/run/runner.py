@@ -14,15 +14,18 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page
 
-from pytest_webagent.browser.executor import Executor
+from pytest_webagent.browser.executor import Action, Executor
 from pytest_webagent.browser.origins import AllowedOrigins
 from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.cases.model import Case, Step, StepKind
 from pytest_webagent.errors import StepContext, StepFailed, UnresolvableStep, WebagentError
+from pytest_webagent.replay.effect import describe
+from pytest_webagent.replay.identity import Drift
 from pytest_webagent.replay.trajectory import Entry, step_values
 from pytest_webagent.report.allure_report import CaseReport, StepReport
 from pytest_webagent.resolve.planning.llm import Usage
 from pytest_webagent.run.acting import Actor
+from pytest_webagent.run.effects import EffectDrift, Resolve, StepEffects, effect_drifted
 from pytest_webagent.run.failures import (
     OptionalStepWarning,
     drifted_step,
@@ -57,6 +60,8 @@ class CaseRunner:
         self.watch = PageWatch(page, self.allowed, accept_downloads=run.accept_downloads, case=case)
         self.actor = Actor(page, self.executor, self.watch)
         self.resolver = Resolver(self.actor, planners, settings, run, case)
+        reflections = settings.int_value("webagent_effect_reflections")
+        self.effects = StepEffects(page, self.secrets, reflections)
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
         # Placeholders belong to the case, so one table serves every step's recorded actions.
@@ -129,6 +134,8 @@ class CaseRunner:
                 step_report.resolved(result.resolution, detail, result.usage)
                 if result.actions:
                     step_report.attach_json("actions", result.actions)
+                if result.entry and result.entry.get("effect"):
+                    step_report.attach_text("effect", "\n".join(describe(result.entry["effect"])))
                 self.report.after_step(self.page, self.executor.secret_fields)
             self.results.append(result)
             return result
@@ -172,18 +179,43 @@ class CaseRunner:
         if entry is None:
             if self.mode == "replay":
                 raise missing_step(trajectory, case_id, step, self.run_context.nodeid)
-            return self.resolver.resolve(step, timeout, None, [], context)
+            return self._resolve(step, timeout, None, [], context)
+        start = self.effects.start()
         drift, done = self.actor.replay(entry, self.values, timeout, report)
         if drift is None:
-            return StepResult(step, "replayed", entry["actions"], entry)
+            drift = self.effects.check(entry, self.values, start, timeout)
+            if drift is None:
+                return StepResult(step, "replayed", entry["actions"], entry)
+        failed = effect_drifted if isinstance(drift, EffectDrift) else drifted_step
         if self.mode == "replay":
             advice = [rerun_hint(self.run_context.nodeid)]
-            raise drifted_step(drift, "replay mode never re-plans", advice)
+            raise failed(drift, "replay mode never re-plans", advice)
         try:
-            return self.resolver.resolve(step, timeout, drift, done, context)
+            if isinstance(drift, EffectDrift):
+                resolve = self._resolving(step, timeout, context)
+                return self.effects.heal(step, entry, drift, timeout, resolve, self.values)
+            return self._resolve(step, timeout, drift, done, context)
         except UnresolvableStep as failure:
             # Say what drifted, not only why re-planning was impossible.
             # Re-planning was already allowed: what to do is what made it impossible.
-            raise drifted_step(
-                drift, f"cannot re-plan: {failure.reason}", failure.hints
-            ) from failure
+            raise failed(drift, f"cannot re-plan: {failure.reason}", failure.hints) from failure
+
+    def _resolve(
+        self,
+        step: Step,
+        timeout: float,
+        drift: Drift | None,
+        done: list[Action],
+        context: ResolveContext,
+    ) -> StepResult:
+        """Resolve the step anew, its effect observed and recorded (run/effects.py)."""
+        resolve = self._resolving(step, timeout, context)
+        return self.effects.record(step, timeout, self.values, resolve, drift, done)
+
+    def _resolving(self, step: Step, timeout: float, context: ResolveContext) -> Resolve:
+        def resolve(drift: Drift | None, done: list[Action], notes: list[str]) -> StepResult:
+            history = [*context.history, *notes]
+            again = ResolveContext(context.report, context.values, history)
+            return self.resolver.resolve(step, timeout, drift, done, again)
+
+        return resolve
