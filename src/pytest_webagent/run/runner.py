@@ -60,7 +60,8 @@ class CaseRunner:
         self.watch = PageWatch(page, self.allowed, accept_downloads=run.accept_downloads, case=case)
         self.actor = Actor(page, self.executor, self.watch)
         self.resolver = Resolver(self.actor, planners, settings, run, case)
-        reflections = settings.int_value("webagent_effect_reflections")
+        # Settings built from a partial table (benchmarks, embedders) get the option's default.
+        reflections = int(settings.values.get("webagent_effect_reflections", "1"))
         self.effects = StepEffects(page, self.secrets, reflections)
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
