@@ -1,8 +1,10 @@
 """A step's recorded effect as ``expect(...)`` statements of plain Playwright code.
 
-What replay waits for after the step's actions (``browser/effect_wait.py``), written the way a
-person would check it: the URL path, elements by role and exact name (live regions by the text
-they show), the values fields keep. Dialogs and new tabs have no ``expect``: they become comments.
+What replay waits for after the step's actions (``browser/effect_wait.py``), with its semantics:
+the URL path, elements by role and exact name (live regions by the text they show) attached, since
+``get_by_role`` already leaves hidden elements out and an empty live region is in the
+accessibility tree without being "visible", and the values fields keep. Dialogs and new tabs have
+no ``expect``: they become comments.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def effect_statements(
         )
         statements.append(chain("expect", [Segment("to_have_url", (path,))], root_args=["page"]))
     for element in effect.get("appeared", ()):
-        statements.append(_expect(_by_role(element, value_code, imports), "to_be_visible", ()))
+        statements.append(_expect(_by_role(element, value_code, imports), "to_be_attached", ()))
     for element in effect.get("disappeared", ()):
         gone = _by_role(element, value_code, imports)[:-1]  # all of them: none is left
         statements.append(_expect(gone, "to_have_count", ("0",)))
