@@ -1,12 +1,12 @@
 """On replay, after a step's actions: wait for the step's recorded effect to come.
 
-Each recorded change is one targeted wait, Playwright's own auto-waiting: the URL from the page's
-known state (no round trip), an element by role and exact name (one round trip when it is already
-there, else polled until it comes: asynchronous loads and animations are waited for, not failed),
-a field's value by ``expect``. No ARIA snapshot is taken unless the effect did not come, to say
-what the page holds instead. The first missing change gets the step's timeout; once one is
-missing the others are only looked at, so a drift reports every difference without waiting for
-each in turn.
+Each recorded change is a targeted wait, Playwright's own auto-waiting: the URL from the page's
+known state (no round trip), the elements that appeared (and those that disappeared) as one union
+of role-and-exact-name locators (one round trip when they are there, else polled until they come:
+asynchronous loads and animations are waited for, not failed), a field's value by ``expect``.
+No ARIA snapshot is taken unless the effect did not come, to say what the page holds instead. The
+first missing change gets the step's timeout; once one is missing the others are only looked at,
+so a drift reports every difference without waiting for each in turn.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from pytest_webagent.browser.effects import PageEvents, element_text, named_elements
 
@@ -60,13 +60,18 @@ class EffectWait:
         self.resolve, self.mask = resolve, mask  # secrets: real values to the page only
         self.mismatches: list[Mismatch] = []
         self.held: dict[str, Any] = {}  # the part of the effect that came, in the same form
+        self._late = False  # a wait ran out already
 
     def run(self, effect: dict[str, Any], selectors: dict[str, str], timeout_ms: float) -> None:
         self._timeout = timeout_ms
         if "url_path" in effect:
             self._url(effect["url_path"])
         for key in ("appeared", "disappeared"):
-            for element in effect.get(key, ()):
+            elements = effect.get(key, [])
+            if elements and self._all(elements, present=key == "appeared"):
+                self.held[key] = list(elements)
+                continue
+            for element in elements:  # not all came: name the ones that did not
                 if self._element(element, present=key == "appeared"):
                     self.held.setdefault(key, []).append(element)
         for value in effect.get("values", ()):
@@ -82,7 +87,7 @@ class EffectWait:
 
     @property
     def wait_ms(self) -> float:
-        return LOOK_ONLY_MS if self.mismatches else self._timeout
+        return LOOK_ONLY_MS if self.mismatches or self._late else self._timeout
 
     def _path(self, url: str) -> str:
         return self.mask(urlparse(url).path)
@@ -100,15 +105,34 @@ class EffectWait:
         else:
             self.held["url_path"] = expected
 
+    def _locator(self, element: dict[str, str]) -> Locator:
+        role = element["role"]
+        if "text" in element:  # a live region: its accessible name is not what it shows
+            text = re.compile(rf"^\s*{re.escape(self.resolve(element['text']))}\s*$")
+            return self.page.get_by_role(role).filter(has_text=text)  # type: ignore[arg-type]
+        name = self.resolve(element["name"])
+        return self.page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
+
+    def _all(self, elements: list[dict[str, str]], *, present: bool) -> bool:
+        """All of them there (or none of them): one wait, one round trip when they are.
+
+        Each element counts once (``first``) and different roles or names are different
+        elements, so the union has as many elements as the list exactly when all are there.
+        """
+        union = self._locator(elements[0]).first
+        for element in elements[1:]:
+            union = union.or_(self._locator(element).first)
+        try:
+            expect(union).to_have_count(len(elements) if present else 0, timeout=self.wait_ms)
+        except AssertionError:
+            self._late = True  # waited out: the look at each one that follows does not wait
+            return False
+        return True
+
     def _element(self, element: dict[str, str], *, present: bool) -> bool:
         role = element["role"]
         shown = element_text(element)
-        if "text" in element:  # a live region: its accessible name is not what it shows
-            text = re.compile(rf"^\s*{re.escape(self.resolve(element['text']))}\s*$")
-            locator = self.page.get_by_role(role).filter(has_text=text)  # type: ignore[arg-type]
-        else:
-            name = self.resolve(element["name"])
-            locator = self.page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
+        locator = self._locator(element)
         try:
             locator.first.wait_for(
                 state="attached" if present else "detached", timeout=self.wait_ms
