@@ -10,6 +10,8 @@ check the counts: 15 steps) runs as
     back with ``TrajectoryFile.load``, exactly what ``pytest --webagent`` does per case;
 (c) for attribution only: (b) with the identity check switched off;
 (d) for attribution only: (b) without the navigation guard (browser/navigation_guard.py).
+(e) for attribution only: (b) with the effect check (waiting for each step's recorded effect)
+    switched off.
 
 Same browser instance, same page setup (a fresh context with the base URL and a fresh page per
 repetition, not timed), the variants alternating in rotating order. Printed: the median wall
@@ -55,6 +57,7 @@ from pytest_webagent.replay import identity  # noqa: E402
 from pytest_webagent.replay.trajectory import TrajectoryFile, trajectory_path  # noqa: E402
 from pytest_webagent.resolve.planning.planner import Planner  # noqa: E402
 from pytest_webagent.run import acting  # noqa: E402
+from pytest_webagent.run.effects import StepEffects  # noqa: E402
 from pytest_webagent.run.results import RunContext  # noqa: E402
 from pytest_webagent.run.runner import CaseRunner  # noqa: E402
 from pytest_webagent.settings import Settings  # noqa: E402
@@ -235,6 +238,7 @@ def run_all(
             "b. replayed case (plugin runner)": replayed(case, trajectory, server.url),
             "c. replayed, identity check off": unverified(replayed(case, trajectory, server.url)),
             "d. replayed, navigation guard off": unguarded(replayed(case, trajectory, server.url)),
+            "e. replayed, effect check off": unchecked(replayed(case, trajectory, server.url)),
         }
         times: dict[str, list[float]] = {name: [] for name in variants}
         names = list(variants)
@@ -287,6 +291,18 @@ def unguarded(flow: Callable[[Page], None]) -> Callable[[Page], None]:
     return without_guard
 
 
+def unchecked(flow: Callable[[Page], None]) -> Callable[[Page], None]:
+    def without_effects(page: Page) -> None:
+        check = StepEffects.check
+        setattr(StepEffects, "check", lambda *args, **kwargs: None)  # noqa: B010
+        try:
+            flow(page)
+        finally:
+            setattr(StepEffects, "check", check)  # noqa: B010
+
+    return without_effects
+
+
 def report(
     times: dict[str, list[float]],
     timings: Timings,
@@ -296,7 +312,7 @@ def report(
     args: argparse.Namespace,
 ) -> None:
     medians = {name: statistics.median(values) for name, values in times.items()}
-    hand, replay, bare, unguarded_replay = medians.values()
+    hand, replay, bare, unguarded_replay, no_effects = medians.values()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"Chromium {version}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -310,6 +326,7 @@ def report(
     runs = args.repetitions
     print(f"\nratio replayed / hand-written: {replay / hand:.3f}x (target <= 1.10x)")
     print(f"ratio replayed without identity check / hand-written: {bare / hand:.3f}x")
+    print(f"ratio replayed without effect check / hand-written: {no_effects / hand:.3f}x")
     print(
         f"navigation guard (b) - (d): {replay - unguarded_replay:.0f} ms per run, "
         f"{(replay - unguarded_replay) / unguarded_replay:+.1%} (it pauses each document request)"

@@ -161,6 +161,16 @@ OPTIONS: tuple[OptionSpec, ...] = (
         metavar="N",
     ),
     OptionSpec(
+        "webagent_effect_reflections",
+        "How many times a model is told that its actions for a step changed nothing on the page, "
+        "and may go on, before the step is recorded.",
+        default="1",
+        cli="--webagent-effect-reflections",
+        env="WEBAGENT_EFFECT_REFLECTIONS",
+        parse=_count(0, 5),
+        metavar="N",
+    ),
+    OptionSpec(
         "webagent_snapshot_tokens",
         "Token budget for the page snapshot in one prompt; larger snapshots are pruned.",
         default="3000",

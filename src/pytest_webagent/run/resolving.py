@@ -162,6 +162,7 @@ class Resolver:
             timeout,
             mask=self.secrets.mask,
             allowed=self.allowed,
+            continuing=bool(done),
         )
 
 

@@ -28,12 +28,14 @@ from pytest_webagent.errors import (
     UnresolvableStep,
     WebagentError,
 )
+from pytest_webagent.replay.effect import describe
 from pytest_webagent.replay.identity import Drift
 from pytest_webagent.replay.trajectory import Entry, step_values
 from pytest_webagent.report.allure_report import CaseReport, StepReport
 from pytest_webagent.resolve import direct
 from pytest_webagent.resolve.planning.llm import Usage
 from pytest_webagent.run.acting import Actor
+from pytest_webagent.run.effects import EffectDrift, Resolve, StepEffects, effect_drifted
 from pytest_webagent.run.failures import (
     DriftedStep,
     OptionalStepWarning,
@@ -79,6 +81,9 @@ class CaseRunner:
         )
         self.actor = Actor(page, self.executor, self.watch, self.secrets.reveal_target)
         self.resolver = Resolver(self.actor, planners, settings, run, case)
+        # Settings built from a partial table (benchmarks, embedders) get the option's default.
+        reflections = int(settings.values.get("webagent_effect_reflections", "1"))
+        self.effects = StepEffects(page, self.secrets, reflections)
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
         self.unhealed: list[dict[str, str]] = []  # drifted steps that failed, for the drift report
@@ -152,6 +157,8 @@ class CaseRunner:
                 step_report.resolved(result.resolution, detail, result.usage)
                 if result.actions:
                     step_report.attach_json("actions", result.actions)
+                if result.entry and result.entry.get("effect"):
+                    step_report.attach_text("effect", "\n".join(describe(result.entry["effect"])))
                 self.report.after_step(self.page, self.executor.secret_fields)
             self.results.append(result)
             return result
@@ -209,12 +216,23 @@ class CaseRunner:
         if entry is None:
             if self.mode == "replay":
                 raise missing_step(trajectory, case_id, step, self._rerun)
-            return self.resolver.resolve(step, timeout, None, [], context)
+            return self._resolve(step, timeout, None, [], context)
+        start = self.effects.start()
         drift, done = self.actor.replay(entry, self.values, timeout, report)
         if drift is None:
-            return StepResult(step, "replayed", entry["actions"], entry)
+            drift = self.effects.check(entry, self.values, start, timeout)
+            if drift is None:
+                return StepResult(step, "replayed", entry["actions"], entry)
+        failed = effect_drifted if isinstance(drift, EffectDrift) else drifted_step
         if self.mode == "replay":
-            raise drifted_step(drift, "replay mode never re-plans", [rerun_hint(self._rerun)])
+            raise failed(drift, "replay mode never re-plans", [rerun_hint(self._rerun)])
+        if isinstance(drift, EffectDrift):
+            try:
+                resolve = self._resolving(step, timeout, context)
+                return self.effects.heal(step, entry, drift, timeout, resolve, self.values)
+            except UnresolvableStep as failure:
+                # Re-planning was allowed: what to do is what made it impossible.
+                raise failed(drift, f"cannot re-plan: {failure.reason}", failure.hints) from failure
         return self._heal(step, timeout, drift, done, context)
 
     @property
@@ -231,7 +249,7 @@ class CaseRunner:
         failures: list[StepFailed | ModelError] = []
         asked = self._model_requests()
         try:
-            return self.resolver.resolve(step, timeout, drift, done, context)
+            return self._resolve(step, timeout, drift, done, context)
         except UnresolvableStep as failure:
             # Re-planning was allowed: what to do is what made it impossible.
             raise drifted_step(
@@ -248,7 +266,7 @@ class CaseRunner:
             ):
                 raise heal_failure(drift, failures) from failure
         try:
-            return self.resolver.resolve(step, timeout, drift, done, context, direct_allowed=False)
+            return self._resolve(step, timeout, drift, done, context, direct_allowed=False)
         except (StepFailed, ModelError) as failure:
             failures.append(failure)
             raise heal_failure(drift, failures) from failure
@@ -260,3 +278,29 @@ class CaseRunner:
     def _model_requests(self) -> int:
         usage = self.resolver.failed_usage
         return usage.calls + usage.memo_hits
+
+    def _resolve(
+        self,
+        step: Step,
+        timeout: float,
+        drift: Drift | None,
+        done: list[Action],
+        context: ResolveContext,
+        *,
+        direct_allowed: bool = True,
+    ) -> StepResult:
+        """Resolve the step anew, its effect observed and recorded (run/effects.py)."""
+        resolve = self._resolving(step, timeout, context, direct_allowed=direct_allowed)
+        return self.effects.record(step, timeout, self.values, resolve, drift, done)
+
+    def _resolving(
+        self, step: Step, timeout: float, context: ResolveContext, *, direct_allowed: bool = True
+    ) -> Resolve:
+        def resolve(drift: Drift | None, done: list[Action], notes: list[str]) -> StepResult:
+            history = [*context.history, *notes]
+            again = ResolveContext(context.report, context.values, history)
+            return self.resolver.resolve(
+                step, timeout, drift, done, again, direct_allowed=direct_allowed
+            )
+
+        return resolve
