@@ -70,7 +70,12 @@ FIELDS_JS = """(elements, limit) => {
     if (e.tagName === "IMG") return clean(e.getAttribute("alt"));
     return FROM_CONTENT.has(role) ? text(e) : "";
   };
-  const contextOf = e => {  // named row, list item, section, dialog, fieldset around e
+  const LANDMARKS = {NAV: "navigation", navigation: "navigation", HEADER: "banner",
+                     banner: "banner", FOOTER: "contentinfo", contentinfo: "contentinfo",
+                     MAIN: "main", main: "main", ASIDE: "complementary",
+                     complementary: "complementary", FORM: "form", form: "form"};
+  // Named rows, list items, sections, dialogs, fieldsets, and landmarks, around e.
+  const contextOf = e => {
     const parts = [];
     for (let a = e.parentElement; a && parts.length < 3; a = a.parentElement) {
       const role = explicitRole(a), tag = role ? "" : a.tagName;
@@ -78,7 +83,8 @@ FIELDS_JS = """(elements, limit) => {
         : role === "listitem" || tag === "LI" ? "listitem"
         : role === "region" || tag === "SECTION" ? "section"
         : role === "dialog" || role === "alertdialog" || tag === "DIALOG" ? "dialog"
-        : role === "group" || tag === "FIELDSET" ? "fieldset" : "";
+        : role === "group" || tag === "FIELDSET" ? "fieldset"
+        : LANDMARKS[role] || LANDMARKS[tag] || "";
       if (!kind) continue;
       let name = ownName(a);
       const heading = () => a.querySelector("h1, h2, h3, h4, h5, h6, [role=heading]");
@@ -89,6 +95,7 @@ FIELDS_JS = """(elements, limit) => {
       if (!name && kind === "row") name = Array.from(a.children).map(text).find(Boolean) || "";
       if (!name && kind === "listitem") name = text(a);
       if (name) parts.push(kind + ' "' + name.slice(0, 80) + '"');
+      else if (Object.values(LANDMARKS).includes(kind)) parts.push(kind);  // its role tells
     }
     return parts.join(" < ");
   };
@@ -162,9 +169,9 @@ def recorded_signature(
         {key: value for key, value in fields.items() if value and key not in _NOT_RECORDED}
     )
     if occurrence:
+        # Recorded even when empty: "in no container" tells it from a look-alike in a footer.
         signature["occurrence"] = occurrence
-        if fields.get("context"):
-            signature["context"] = fields["context"]
+        signature["context"] = fields.get("context", "")
     return signature
 
 
