@@ -21,7 +21,6 @@ from pytest_webagent.replay.signature import (
     Candidate,
     describe,
     inspect,
-    role_and_name,
     split_nth,
 )
 from pytest_webagent.resolve.planning.answers import InvalidAnswer
@@ -38,24 +37,35 @@ def ground_all(
     ``mask`` puts secret placeholders back: an element whose name holds a secret is located by
     its whole name, so that the recorded locator holds the whole placeholder.
     """
-    durable = [_durable(page, action["target"]["ref"], mask) if "target" in action else None
+    durable = [_durable(page, action["target"]["ref"]) if "target" in action else None
                for action in planned]  # fmt: skip
-    return [
+    grounded = [
         _grounded(action, found, timeout_ms) for action, found in zip(planned, durable, strict=True)
     ]
+    return [_whole_secret_name(page, action, mask) for action in grounded]
 
 
-def _durable(page: Page, ref: str, mask: Callable[[str], str]) -> tuple[Locator, str]:
+def _whole_secret_name(page: Page, action: Action, mask: Callable[[str], str]) -> Action:
+    """Playwright cuts long names at a word (``Continue as alice.secret@corp``): part of a
+    secret, which masking cannot recognise, would be recorded. Such an element is located by its
+    whole name instead (the signature has it), which masking turns into the placeholder."""
+    target = action.get("target", {})
+    name = target.get("signature", {}).get("name", "")
+    if not name or mask(name) == name:
+        return action
+    locator = page.get_by_role(target["signature"]["role"], name=name, exact=True)
+    if locator.count() != 1:
+        raise InvalidAnswer("the element's name holds a secret and is not unique; choose another")
+    code = str(locator)
+    return {**action, "target": {**target, "selector": selector_of(locator), "code": code}}
+
+
+def _durable(page: Page, ref: str) -> tuple[Locator, str]:
     try:
         element = page.locator(f"aria-ref={ref}")
         if element.count() != 1:
             raise InvalidAnswer(f"ref {ref!r} does not identify one element on the page")
         locator = element.normalize()
-        role, name = role_and_name(element.aria_snapshot())
-        if mask(name) != name:
-            # Playwright cuts long names at a word ("Continue as alice.secret@corp"): part of a
-            # secret, which masking cannot recognise, would be recorded. The whole name instead.
-            locator = page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
         if locator.count() != 1:
             raise InvalidAnswer(f"ref {ref!r} has no unique locator; choose another element")
         _check_tellable(page, ref, selector_of(locator))
