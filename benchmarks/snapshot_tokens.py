@@ -271,7 +271,12 @@ def time_big_snapshot(snapshots: list[Snapshot], step: str, budget: int) -> None
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budget", type=int, default=3000, help="token budget (3000, the default of webagent_snapshot_tokens)")
+    parser.add_argument(
+        "--budget",
+        type=int,
+        default=3000,
+        help="token budget (3000, the default of webagent_snapshot_tokens)",
+    )
     parser.add_argument(
         "--chromium",
         default=default_chromium(),
