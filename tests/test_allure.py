@@ -138,10 +138,10 @@ def test_planned_steps_attach_the_model_exchange_and_screenshots_follow_the_sett
     from pytest_webagent.testing import OpenAITestServer, element, reply
 
     path = site.page("search.html", PAGE)
-    project.case("cases/s.yaml", f"name: s\nurl: {path}\nsteps: [Press the search button]\n")
+    project.case("cases/s.yaml", f"name: s\nurl: {path}\nsteps: [Start looking for results]\n")
     allure_dir = tmp_path / "planned"
     with OpenAITestServer(model="test-model") as server:
-        server.on("search button", reply.act(reply.click(element("button", "Go"))))
+        server.on("looking for results", reply.act(reply.click(element("button", "Go"))))
         project.run(
             f"--alluredir={allure_dir}",
             "--webagent-model=test-model",
@@ -156,7 +156,7 @@ def test_planned_steps_attach_the_model_exchange_and_screenshots_follow_the_sett
     assert model["value"] == "'test-model'" and model["excluded"] is True  # not in the history id
     attachments = {a["name"]: a for a in step["attachments"]}
     request = (allure_dir / attachments["model request 1"]["source"]).read_text(encoding="utf-8")
-    assert "STEP: Press the search button" in request and 'button "Go"' in request
+    assert "STEP: Start looking for results" in request and 'button "Go"' in request
     answer = json.loads((allure_dir / attachments["model answer 1"]["source"]).read_text())
     assert answer["actions"][0]["type"] == "click"
     assert attachments["page after the step"]["type"] == "image/png"

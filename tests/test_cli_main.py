@@ -47,7 +47,7 @@ def test_the_console_script_and_the_module_are_the_same_command(tmp_path: Path) 
     assert by_script.returncode == by_module.returncode == 0
     assert by_script.stdout == by_module.stdout == EXAMPLES_VALID
     assert without_command.returncode == 2
-    assert "usage: webagent [-h] COMMAND ..." in without_command.stderr
+    assert "usage: webagent [-h] [--version] COMMAND ..." in without_command.stderr
     assert "the following arguments are required: COMMAND" in without_command.stderr
 
 

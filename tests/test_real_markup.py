@@ -7,6 +7,7 @@ recorded locators are replayed with the identity check."""
 from __future__ import annotations
 
 import json
+import time
 
 from pytest_webagent.commands.locator_code import Imports, parse_locator
 from pytest_webagent.testing import OpenAITestServer, element, reply
@@ -195,3 +196,33 @@ def test_an_explicit_step_the_page_does_not_settle_goes_to_the_model(
     failed = project.run("--webagent-mode=refresh")
     failed.assert_outcomes(failed=1)
     failed.stdout.fnmatch_lines(["*'Sign in' matches 2 elements*"])
+
+
+def test_the_step_timeout_bounds_the_whole_search_on_a_huge_page(
+    project: WebagentProject, site: StaticSite
+) -> None:
+    """Issue 15 #20: on 50,000 buttons the search used to run for minutes after a 5 s timeout,
+    one count per strategy and tier; the step timeout now bounds the search as a whole."""
+    site.page(
+        "huge.html",
+        "<div id=all></div><script>const all = document.getElementById('all');"
+        "for (let i = 0; i < 50000; i++) { const b = document.createElement('button');"
+        "b.textContent = 'Button ' + i; all.append(b) }</script>",
+    )
+    project.case(
+        "cases/huge.yaml",
+        """
+        name: huge
+        url: /huge.html
+        steps:
+          - do: Click "Target"
+            timeout: 2
+        """,
+    )
+    started = time.monotonic()
+    result = project.run(timeout=10)
+    elapsed = time.monotonic() - started
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*no element named 'Target'*within 2s*"])
+    # Browser start and page load included; before the fix the step alone took 51 s or more.
+    assert elapsed < 30, f"the run took {elapsed:.0f}s"

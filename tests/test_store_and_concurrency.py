@@ -86,7 +86,12 @@ def someone_breaks_the_trajectory():
 def test_an_update_that_cannot_be_merged_stays_in_the_store_as_json_text(
     project: WebagentProject, site: StaticSite
 ) -> None:
-    site.page("shop.html", "<button>Add to basket</button><label>Note <input></label>")
+    # The click shows its effect: a click that changed nothing would be reflected on (asked again).
+    site.page(
+        "shop.html",
+        "<button onclick=\"document.querySelector('p').textContent = 'In basket'\">Add to basket"
+        "</button><p>Empty</p><label>Note <input></label>",
+    )
     project.case(
         "cases/shop.yaml",
         """

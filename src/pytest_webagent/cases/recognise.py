@@ -16,8 +16,11 @@ from pathlib import Path
 
 CASE_SUFFIXES = (".yaml", ".yml")
 # `steps:` / `cases:` (or `step:` / `case:`, quoted or not) starting a line, or after `{` or `,`
-# for a case written in flow style on one line: `{name: x, steps: [...]}`.
-_CASE_KEY = re.compile(r"""(?:^|[{,][ \t]*)["']?(?:steps?|cases?)["']?[ \t]*:""", re.MULTILINE)
+# for a case written in flow style: `{name: x, steps: [...]}`, or JSON (`  "cases": [`), which
+# is YAML too.
+_CASE_KEY = re.compile(
+    r"""(?:^[ \t]*|[{,][ \t]*)["']?(?:steps?|cases?)["']?[ \t]*:""", re.MULTILINE
+)
 READ_LIMIT = 2_000_000  # a case file is at most this big (yamlsource.MAX_FILE_BYTES)
 
 

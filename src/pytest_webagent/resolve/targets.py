@@ -36,6 +36,7 @@ from pytest_webagent.resolve.locating import (
 from pytest_webagent.resolve.normalise import ICON_NAMES, bare_name, name_pattern
 from pytest_webagent.resolve.page_scripts import CONTROLS_JS, INNERMOST_JS
 from pytest_webagent.resolve.phrases import CONTAINER_ROLES, TargetQuery
+from pytest_webagent.resolve.presence import appears
 from pytest_webagent.resolve.scoping import scope_root
 
 USAGE_ROLES = {
@@ -130,6 +131,8 @@ def _find_in(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline)
         names.insert(0, ICON_NAMES[query.name.strip().lower()])  # "x" means a close button
     if bare_name(query.name) != query.name:
         names.append(bare_name(query.name))  # `Fill "Password:"` copied with its colon
+    if not appears(page, names, deadline.left_ms()):
+        raise _not_found(page, query, deadline.timeout_ms, absent=True)
     _wait_for_any(scoped, [TargetQuery(n, query.usage, query.role) for n in names], deadline)
     for name in names:
         named = TargetQuery(name, query.usage, query.role, query.child_role, query.ordinal)
@@ -346,11 +349,14 @@ def hidden_target(page: Page, query: TargetQuery) -> Found:
     return Found(strategy.locator, strategy.code)
 
 
-def _not_found(page: Page, query: TargetQuery, timeout_ms: float) -> TargetNotFound:
+def _not_found(
+    page: Page, query: TargetQuery, timeout_ms: float, *, absent: bool = False
+) -> TargetNotFound:
+    """``absent``: the name's words occur nowhere on the page, so no text of it is hidden."""
     what = query.name or f"the {query.role}"
     candidates = nearest_candidates(page, query.name) if query.name else []
     hints = [f"nearest on the page: {', '.join(candidates)}"] if candidates else []
-    if query.name and _hidden_text(page, query.name):
+    if query.name and not absent and _hidden_text(page, query.name):
         hints.append(f"an element with the text {query.name!r} exists but is not visible")
     hints.append(
         "hint: quote the exact visible name, label or placeholder; a step that describes its "
