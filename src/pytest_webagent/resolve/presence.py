@@ -3,10 +3,10 @@
 Role and label selectors compute accessible names for every candidate element in one synchronous
 evaluation, which a step timeout cannot interrupt: on a page of 50,000 buttons one such poll runs
 for minutes. Every way a target can be named (its text, a label, ``aria-label``, ``title``,
-``placeholder``, ``alt``, ``value``, an element ``aria-labelledby`` points at) puts the name's
-words somewhere in the page's text or attributes, so when they occur nowhere, nothing can match,
-and the step fails at its timeout without asking a selector. The check reads text only: a few
-milliseconds per poll on the same page.
+``placeholder``, ``alt``, ``value``, a test id under whatever attribute, an element
+``aria-labelledby`` points at) puts the name's words somewhere in the page's text or attribute
+values, so when they occur nowhere, nothing can match, and the step fails at its timeout without
+asking a selector. The check reads text only: milliseconds per poll on the same page.
 """
 
 from __future__ import annotations
@@ -22,15 +22,15 @@ from playwright.sync_api import Page
 _WORDS_ON_PAGE = """(wanted) => {
   const fold = (s) => (s || '').normalize('NFKC').toLowerCase();
   const parts = [];
-  const attributes = ['aria-label', 'title', 'placeholder', 'alt', 'value'];
   const visit = (root) => {
     parts.push(fold(root.textContent));
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
     for (let el = walker.nextNode(); el; el = walker.nextNode()) {
-      for (const name of attributes) {
-        const value = el.getAttribute(name);
-        if (value) parts.push(fold(value));
+      for (const attribute of el.attributes) {
+        if (attribute.value) parts.push(fold(attribute.value));
       }
+      // The browser's own names, in no attribute: <input type=submit> is "Submit".
+      if (el.tagName === 'INPUT' && !el.hasAttribute('value')) parts.push(el.type);
       if (el.shadowRoot) visit(el.shadowRoot);
       if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') {
         let inner = null;
