@@ -172,8 +172,6 @@ NOT_EXPLICIT_ACTIONS = [
     'Go to "the reports page"',
     'Press "Sign in"',  # a name with spaces is not a key
     'Select "Pro"',
-    'Double-click "Row"',
-    'Drag "A" to "B"',
     'Click the "Go" spaceship',
     "Expect the cart to be empty",  # an assertion, but not an explicit one
     'Verify that "X" is fine',

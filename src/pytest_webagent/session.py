@@ -108,6 +108,7 @@ class WebagentSession:
             trajectory=self.trajectory_for(source),
             secrets=secrets,
             accept_downloads=_accepts_downloads(request),
+            project_root=self.config.rootpath,
         )
         self._case_secrets[request.node.nodeid] = secrets
         report = CaseReport(allure_active(self.config), self.settings.screenshots, secrets)

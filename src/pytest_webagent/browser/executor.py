@@ -13,7 +13,8 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from pytest_webagent.errors import ActionFailed, CheckFailed
+from pytest_webagent.browser.more_actions import MORE_ACTIONS, MoreActions
+from pytest_webagent.errors import ActionFailed, CheckFailed, StepFailed
 
 Action = dict[str, Any]
 ValueResolver = Callable[[str], str]
@@ -24,7 +25,9 @@ def describe_action(action: Action) -> str:
     parts = [action["type"]]
     if "target" in action and "code" in action["target"]:
         parts.append(action["target"]["code"])
-    for key in ("url", "key", "value", "text", "count", "state", "match"):
+    if "destination" in action and "code" in action["destination"]:
+        parts.append(f"to {action['destination']['code']}")
+    for key in ("url", "key", "value", "text", "count", "state", "match", "file", "name", "title"):
         if key in action:
             parts.append(f"{key}={action[key]!r}")
     return " ".join(str(part) for part in parts)
@@ -71,6 +74,7 @@ class Executor:
         self._resolve_value = resolve_value  # secrets become real values only here
         # Fields a secret was typed into: screenshots paint over them.
         self.secret_fields: list[Locator] = []
+        self.more = MoreActions()  # the verbs beyond click and fill (browser/more_actions.py)
 
     def locate(self, action: Action) -> Locator:
         return self.page.locator(action["target"]["selector"])
@@ -82,6 +86,8 @@ class Executor:
                 self._check(action, timeout_ms)
             else:
                 self._act(action, timeout_ms)
+        except StepFailed:
+            raise  # already says what failed (e.g. an upload refused), in words for people
         except AssertionError as error:
             raise CheckFailed(f"{self._expectation(action)}: {_first_line(error)}") from error
         except PlaywrightError as error:
@@ -94,6 +100,11 @@ class Executor:
             return
         if kind == "press" and "target" not in action:
             self.page.keyboard.press(action["key"])
+            return
+        if kind in MORE_ACTIONS:
+            target = self.locate(action) if "target" in action else None
+            value = self._resolve_value(action.get("value", ""))
+            self.more.run(self.page, target, action, value, timeout)
             return
         target = self.locate(action)
         if kind == "click":

@@ -11,7 +11,13 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from pytest_webagent.cases.model import Case, Link, MarkSpec, Step, StepKind, step_kind_and_template
-from pytest_webagent.cases.templating import TemplateError, check_syntax, render
+from pytest_webagent.cases.templating import (
+    TemplateError,
+    check_syntax,
+    kept,
+    remembered_name,
+    render,
+)
 from pytest_webagent.cases.yamlsource import KeyPath, YamlDocument, format_key_path, load_yaml
 from pytest_webagent.errors import CaseFileError
 from pytest_webagent.schemas import case_validator
@@ -245,6 +251,7 @@ def _steps(
     document: YamlDocument, raw_steps: list[Any], values: dict[str, Any], steps_path: KeyPath
 ) -> Iterator[Step]:
     occurrences: Counter[tuple[StepKind, str]] = Counter()
+    values = dict(values)  # grows with the names earlier steps remember from the page
     for index, raw in enumerate(raw_steps):
         step_path = (*steps_path, index)
         options: dict[str, Any] = {}
@@ -271,6 +278,9 @@ def _steps(
             optional=bool(options.get("optional", False)),
         )
         occurrences[(kind, template)] += 1
+        name = remembered_name(template)
+        if name is not None:
+            values[name] = kept(name)
 
 
 def _render(document: YamlDocument, text: str, values: dict[str, Any], key_path: KeyPath) -> str:

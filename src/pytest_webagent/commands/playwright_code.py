@@ -99,6 +99,17 @@ def _pattern(action: Action, value_code: ValueCode, imports: Imports) -> Doc:
     return ("re.compile", arguments([("re.escape", arguments([expected]))]))
 
 
+# Names the exported test already uses: a remembered value named so gets a prefix.
+TAKEN_NAMES = frozenset(
+    {"page", "expect", "os", "re", "pytest", "suppress", "Error", "Page", "popup", "tab"}
+)
+
+
+def variable_name(name: str) -> str:
+    """The Python variable that holds a remembered value in an exported test."""
+    return f"remembered_{name}" if name in TAKEN_NAMES else name
+
+
 class MissingValue(ValueError):
     """A recorded value holds a placeholder the case does not define."""
 
@@ -109,6 +120,8 @@ class CaseValues:
 
     values: dict[str, str]
     imports: Imports
+    remembered: frozenset[str] = frozenset()  # values the test reads from the page, by name
+    files_from: str = "."  # the case file's folder, from the exported module's
 
     def expression(self, recorded: str) -> Doc:
         """A recorded value with the case's values substituted; secrets read from the
@@ -127,6 +140,11 @@ class CaseValues:
                 key = group("[", indent(Break.SOFT, string_literal(variable)), Break.SOFT, "]")
                 pieces.append(("os.environ", key))
                 self.imports.modules.add("os")
+            elif name in self.remembered:  # a variable the test assigned from the page
+                if text:
+                    pieces.append(string_literal(text))
+                text = ""
+                pieces.append(variable_name(name))
             elif name in self.values:
                 text += self.values[name]
             else:

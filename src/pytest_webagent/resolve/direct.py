@@ -15,6 +15,7 @@ from pytest_webagent.compat import selector_of
 from pytest_webagent.replay.signature import describe
 from pytest_webagent.resolve.phrases import Intent, parse_action, parse_assertion
 from pytest_webagent.resolve.targets import Found, find, hidden_target
+from pytest_webagent.resolve.verbs import DragIntent
 
 RESOLVER_NAME = "direct"
 
@@ -38,6 +39,9 @@ def resolve(page: Page, intent: Intent, timeout_ms: float) -> list[Action]:
         else:
             found = find(page, query, timeout_ms)
             action["target"] = _target(found, signature=not query.child_role, timeout=timeout_ms)
+    if isinstance(intent, DragIntent):  # where a dragged element is dropped: a second target
+        dropped_on = find(page, intent.destination, timeout_ms)
+        action["destination"] = _target(dropped_on, signature=True, timeout=timeout_ms)
     return [action]
 
 

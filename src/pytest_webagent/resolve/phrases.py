@@ -141,7 +141,9 @@ def parse_action(text: str) -> Intent | None:
     phrase = normalise(text)
     if _EXPECT_PREFIX.match(phrase):
         return parse_assertion(phrase)
-    return _first_match(_ACTIONS, phrase)
+    from pytest_webagent.resolve.verbs import parse_verb  # its table builds on this module's
+
+    return parse_verb(phrase) or _first_match(_ACTIONS, phrase)
 
 
 def parse_assertion(text: str) -> Intent | None:

@@ -12,6 +12,7 @@ from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.replay.identity import Drift, verify
 from pytest_webagent.replay.trajectory import Entry, concrete
 from pytest_webagent.report.allure_report import StepReport
+from pytest_webagent.run.tabs import CaseTabs
 
 
 class Actor:
@@ -21,10 +22,12 @@ class Actor:
         self.page = page
         self.executor = executor
         self.watch = watch
+        self.tabs: CaseTabs | None = None  # set by the runner: follows tabs an action opens
 
     def execute(self, action: Action, timeout: float, report: StepReport) -> None:
         self.watch.before(action)
-        with report.action(action):
+        tabs = self.tabs.around(action, timeout) if self.tabs else contextlib.nullcontext()
+        with report.action(action), tabs:
             self.executor.run(action, timeout)
         self.watch.check()
 
@@ -39,6 +42,8 @@ class Actor:
         for action in entry["actions"]:
             self._settle(timeout)
             drift = verify(self.page, action, timeout)
+            if drift is None and "destination" in action:  # a drag's drop target, verified too
+                drift = verify(self.page, {"target": action["destination"]}, timeout)
             if drift is not None:
                 return drift, done
             self.execute(concrete(action, values), timeout, report)

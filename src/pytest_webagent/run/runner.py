@@ -31,8 +31,10 @@ from pytest_webagent.run.failures import (
     step_context,
     where,
 )
+from pytest_webagent.run.remembered import Memory
 from pytest_webagent.run.resolving import ResolveContext, Resolver
 from pytest_webagent.run.results import PlannerSource, RunContext, StepResult
+from pytest_webagent.run.tabs import CaseTabs
 from pytest_webagent.settings import Settings
 
 
@@ -52,11 +54,18 @@ class CaseRunner:
         self.settings = settings
         self.run_context = run
         self.secrets = run.secrets
-        self.executor = Executor(page, self.secrets.resolve)  # the only place values are used
+        self.memory = Memory(self.secrets)  # values remembered from the page, for later steps
+        self.executor = Executor(page, self._browser_value)  # the only place values are used
         self.allowed = AllowedOrigins.for_case(settings.allowed_origins, run.base_url, case)
-        self.watch = PageWatch(page, self.allowed, accept_downloads=run.accept_downloads, case=case)
+        self.watch = self._watch_page(page)
         self.actor = Actor(page, self.executor, self.watch)
         self.resolver = Resolver(self.actor, planners, settings, run, case)
+        self.tabs = CaseTabs(page, self.watch, self._watch_page)  # popups the case moves into
+        self.tabs.on_change(self._use_page)
+        self.actor.tabs = self.executor.more.tabs = self.tabs
+        self.executor.more.remember = self._remember
+        self.executor.more.files_from = case.location.path.parent  # upload paths start here
+        self.executor.more.project_root = run.project_root
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
         # Placeholders belong to the case, so one table serves every step's recorded actions.
@@ -117,7 +126,26 @@ class CaseRunner:
             self.secrets.scrub_exception(error)
             raise
 
+    def _browser_value(self, value: str) -> str:
+        """A value as the browser gets it: remembered values and secrets filled in."""
+        return self.secrets.resolve(self.memory.resolve(value))
+
+    def _watch_page(self, page: Page) -> PageWatch:
+        accept = self.run_context.accept_downloads
+        return PageWatch(page, self.allowed, accept_downloads=accept, case=self.case)
+
+    def _use_page(self, page: Page, watch: PageWatch) -> None:
+        """Later steps act in ``page`` (a tab the case opened or switched to)."""
+        self.page = self.executor.page = self.actor.page = self.resolver.page = page
+        self.watch = self.actor.watch = watch
+
+    def _remember(self, name: str, value: str, secret: bool) -> None:
+        self.memory.remember(name, value, secret)
+        if not secret:  # replay fills recorded placeholders from this table
+            self.values[name] = value
+
     def _run_next(self, step: Step) -> StepResult | None:
+        step = self.memory.fill_step(step)
         self.steps.append(step)
         self.values.update(step_values(step))
         number = len(self.steps)
