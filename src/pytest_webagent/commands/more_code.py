@@ -11,11 +11,12 @@ from __future__ import annotations
 import posixpath
 
 from pytest_webagent.commands.layout import Doc, arguments, render, string_literal
-from pytest_webagent.commands.locator_code import Imports, Segment, chain, parse_locator
+from pytest_webagent.commands.locator_code import Imports, Segment, chain
 from pytest_webagent.commands.playwright_code import (
     Action,
     CaseValues,
     action_statement,
+    target_segments,
     variable_name,
 )
 
@@ -56,7 +57,7 @@ def _statements(
         return ["page.close()", "page = page.context.pages[-1]", "page.bring_to_front()"]
     if "target" not in action:
         return None
-    target = parse_locator(action["target"]["code"], imports)
+    target = target_segments(action["target"]["code"], values.expression, imports)
 
     def on_target(*segments: Segment) -> Doc:
         return chain("page", [*target, *segments])
@@ -68,7 +69,8 @@ def _statements(
     if kind == "scroll_into_view":
         return [on_target(Segment("scroll_into_view_if_needed", tuple(timeout)))]
     if kind == "drag":
-        destination = chain("page", parse_locator(action["destination"]["code"], imports))
+        dropped_on = target_segments(action["destination"]["code"], values.expression, imports)
+        destination = chain("page", dropped_on)
         return [on_target(Segment("drag_to", (destination, *timeout)))]
     if kind == "upload":
         return [on_target(Segment("set_input_files", (_file(action, values, imports), *timeout)))]

@@ -7,6 +7,7 @@ and "contains" URL and title checks as an escaped regular expression.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +62,7 @@ def action_statement(
     if kind == "expect_text" and "target" not in action:
         target = [Segment("locator", (string_literal("body"),))]
     else:
-        target = parse_locator(action["target"]["code"], imports)
+        target = target_segments(action["target"]["code"], value_code, imports)
     if kind in CHECKS:
         expected_args: list[Doc] = []
         if kind == "expect_value":
@@ -85,6 +86,26 @@ def action_statement(
     elif kind == "press":
         method_args.append(string_literal(action["key"]))
     return chain("page", [*target, Segment(TARGET_METHODS[kind], (*method_args, *timeout))])
+
+
+def target_segments(code: str, value_code: ValueCode, imports: Imports) -> list[Segment]:
+    """The locator chain of recorded ``code``; a name holding a placeholder (a value remembered
+    from the page) becomes an expression of the test's variables."""
+    segments = parse_locator(code, imports)
+    if "{{" not in code:
+        return segments
+    return [
+        Segment(s.name, None if s.args is None else tuple(_valued(a, value_code) for a in s.args))
+        for s in segments
+    ]
+
+
+def _valued(argument: Doc, value_code: ValueCode) -> Doc:
+    if isinstance(argument, tuple) and len(argument) == 2 and isinstance(argument[0], str):
+        return (argument[0], _valued(argument[1], value_code))  # a keyword argument
+    if isinstance(argument, str) and argument[:1] in "'\"" and PLACEHOLDER.search(argument):
+        return value_code(ast.literal_eval(argument))
+    return argument
 
 
 def _pattern(action: Action, value_code: ValueCode, imports: Imports) -> Doc:

@@ -12,6 +12,7 @@ from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.replay.identity import Drift, verify
 from pytest_webagent.replay.trajectory import Entry, concrete
 from pytest_webagent.report.allure_report import StepReport
+from pytest_webagent.run.remembered import concrete_targets
 from pytest_webagent.run.tabs import CaseTabs
 
 
@@ -24,9 +25,14 @@ class Actor:
         self.watch = watch
         self.tabs: CaseTabs | None = None  # set by the runner: follows tabs an action opens
 
-    def execute(self, action: Action, timeout: float, report: StepReport) -> None:
+    def execute(
+        self, action: Action, timeout: float, report: StepReport, *, recording: bool = True
+    ) -> None:
+        """Run ``action``; ``recording``: it is being resolved, not replayed from an entry."""
         self.watch.before(action)
-        tabs = self.tabs.around(action, timeout) if self.tabs else contextlib.nullcontext()
+        tabs = (
+            self.tabs.around(action, timeout, recording) if self.tabs else contextlib.nullcontext()
+        )
         with report.action(action), tabs:
             self.executor.run(action, timeout)
         self.watch.check()
@@ -39,15 +45,16 @@ class Actor:
         Returns the drift (None when every action ran) and the actions that ran before it.
         """
         done: list[Action] = []
-        for action in entry["actions"]:
+        for recorded in entry["actions"]:
             self._settle(timeout)
+            action = concrete_targets(recorded, values)  # a target named by a remembered value
             drift = verify(self.page, action, timeout)
             if drift is None and "destination" in action:  # a drag's drop target, verified too
                 drift = verify(self.page, {"target": action["destination"]}, timeout)
             if drift is not None:
                 return drift, done
-            self.execute(concrete(action, values), timeout, report)
-            done.append(action)
+            self.execute(concrete(action, values), timeout, report, recording=False)
+            done.append(recorded)
         return None, done
 
     def _settle(self, timeout: float) -> None:

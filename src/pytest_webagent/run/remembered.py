@@ -9,11 +9,15 @@ it stays a placeholder until the browser gets it, and is masked everywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from pytest_webagent.cases.model import Step
-from pytest_webagent.cases.templating import PLACEHOLDER
+from pytest_webagent.cases.templating import PLACEHOLDER, kept
 from pytest_webagent.secret_values import Secrets
+
+Action = dict[str, Any]
 
 
 class Memory:
@@ -50,3 +54,46 @@ class Memory:
     @staticmethod
     def _substitute(text: str, values: dict[str, str]) -> str:
         return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+# -- targets named by a remembered value ----------------------------------------------------------
+# `Click "{{ order_id }}"` finds a link named by this run's value. The recorded locator keeps the
+# placeholder (selector, code and the name in the signature), and replay puts this run's value
+# back before the identity check, as it does for values typed into fields.
+TARGET_KEYS = ("target", "destination")
+TARGET_TEXTS = ("selector", "code")
+
+
+def generalise_targets(actions: list[Action], remembered: dict[str, str]) -> list[Action]:
+    """``actions`` with remembered values in their targets put back as placeholders."""
+    if not remembered:
+        return actions
+    by_value = sorted(((v, kept(n)) for n, v in remembered.items() if v), key=lambda p: -len(p[0]))
+    return [_map_targets(action, lambda text: _replace_all(text, by_value)) for action in actions]
+
+
+def concrete_targets(action: Action, values: dict[str, str]) -> Action:
+    """A recorded action with placeholders in its targets filled from ``values``."""
+    return _map_targets(action, lambda text: Memory._substitute(text, values))
+
+
+def _map_targets(action: Action, change: Callable[[str], str]) -> Action:
+    if not any(key in action for key in TARGET_KEYS):
+        return action
+    result = dict(action)
+    for key in TARGET_KEYS:
+        target = action.get(key)
+        if not isinstance(target, dict):
+            continue
+        changed = {k: change(v) if k in TARGET_TEXTS else v for k, v in target.items()}
+        signature = target.get("signature")
+        if isinstance(signature, dict) and isinstance(signature.get("name"), str):
+            changed["signature"] = {**signature, "name": change(signature["name"])}
+        result[key] = changed
+    return result
+
+
+def _replace_all(text: str, by_value: list[tuple[str, str]]) -> str:
+    for value, placeholder in by_value:
+        text = text.replace(value, placeholder)
+    return text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlparse
 
@@ -19,6 +19,7 @@ from pytest_webagent.resolve import direct
 from pytest_webagent.resolve.planning.llm import Usage
 from pytest_webagent.resolve.planning.planner import Execute, Planner, PlanResult, StepRequest
 from pytest_webagent.run.acting import Actor
+from pytest_webagent.run.remembered import generalise_targets
 from pytest_webagent.run.results import PlannerSource, RunContext, StepResult
 from pytest_webagent.secret_values import Secrets
 from pytest_webagent.settings import Settings
@@ -72,7 +73,11 @@ class Resolver:
         # trajectory keeps placeholders only.
         actions = [
             *done,
-            *self.secrets.mask_data(with_placeholders(actions, step, context.values)),
+            *self.secrets.mask_data(
+                generalise_targets(
+                    with_placeholders(actions, step, context.values), context.remembered
+                )
+            ),
         ]
         resolution = "re-planned" if drift else ("direct" if intent else "planned")
         entry: Entry = {
@@ -151,3 +156,6 @@ class ResolveContext:
     report: StepReport
     values: dict[str, str]  # the case's placeholder table: recorded values keep placeholders
     history: list[str]  # the earlier steps and how each was resolved, for the model
+    # Values remembered from the page so far (not secret ones): targets they name are recorded
+    # with the placeholder.
+    remembered: dict[str, str] = field(default_factory=dict)

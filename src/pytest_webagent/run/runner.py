@@ -192,7 +192,7 @@ class CaseRunner:
     def _run_step(self, step: Step, report: StepReport) -> StepResult:
         timeout = self._timeout_ms(step)
         history = [f"step: {r.step.text} ({r.resolution})" for r in self.results]
-        context = ResolveContext(report, self.values, history)
+        context = ResolveContext(report, self.values, history, self.memory.plain())
         if step.kind is StepKind.JUDGE:
             return self.resolver.judge(step, timeout, context)
         trajectory, case_id = self.run_context.trajectory, self.run_context.case_id

@@ -15,11 +15,14 @@ from collections.abc import Callable, Iterator
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from pytest_webagent.browser.executor import Action, describe_action
 from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.errors import ActionFailed
 
 WatchFactory = Callable[[Page], PageWatch]
 SWITCH_POLL_MS = 100
+MAY_OPEN_TABS = frozenset({"click", "double_click", "right_click", "press"})
+POPUP_GRACE_MS = 300
 
 
 class CaseTabs:
@@ -43,12 +46,17 @@ class CaseTabs:
         return self._watches[id(self.current)]
 
     @contextlib.contextmanager
-    def around(self, action: dict[str, object], timeout_ms: float) -> Iterator[None]:
+    def around(self, action: Action, timeout_ms: float, recording: bool) -> Iterator[None]:
         """Run one action; follow a tab it opened (required when the recording says it did)."""
         self._popups.clear()
         yield
         if action.get("opens_tab") and not self._popups:
             self._wait_for_popup(action, timeout_ms)
+        elif recording and action["type"] in MAY_OPEN_TABS and not self._popups:
+            # Playwright reports a popup once it is set up, which can be after the click
+            # returned: a recording waits a moment, so the entry says whether a tab opened.
+            with contextlib.suppress(PlaywrightError):
+                self.current.wait_for_event("popup", timeout=POPUP_GRACE_MS)
         if self._popups:
             action["opens_tab"] = True  # recorded: replay waits for this tab
             popup = self._popups[-1]
@@ -57,13 +65,13 @@ class CaseTabs:
                 popup.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
             self.use(popup)
 
-    def _wait_for_popup(self, action: dict[str, object], timeout_ms: float) -> None:
+    def _wait_for_popup(self, action: Action, timeout_ms: float) -> None:
         try:
             self.current.wait_for_event("popup", timeout=timeout_ms)
         except PlaywrightError:
             raise ActionFailed(
-                f"{action['type']} was recorded opening a new tab, and no tab opened within "
-                f"{timeout_ms / 1000:g}s",
+                f"{describe_action(action)} was recorded opening a new tab, and no tab opened "
+                f"within {timeout_ms / 1000:g}s",
                 hints=["hint: if the page now opens it in the same tab, re-record the step"],
             ) from None
 
