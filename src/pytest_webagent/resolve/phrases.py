@@ -143,13 +143,15 @@ def parse_action(text: str) -> Intent | None:
         return parse_assertion(phrase)
     from pytest_webagent.resolve.verbs import parse_verb  # its table builds on this module's
 
-    return parse_verb(phrase) or _first_match(_ACTIONS, phrase)
+    return parse_verb(phrase, lambda rest: _first_match(_ACTIONS, rest))
 
 
 def parse_assertion(text: str) -> Intent | None:
     """The check an explicit ``expect:`` step compiles to, or None when it is not explicit."""
     phrase = _EXPECT_PREFIX.sub("", normalise(text), count=1)
-    return _first_match(_ASSERTIONS, phrase)
+    from pytest_webagent.resolve.verbs import framed  # `... in the "X" frame`
+
+    return framed(phrase, lambda rest: _first_match(_ASSERTIONS, rest))
 
 
 def _first_match(patterns: list[tuple[re.Pattern[str], Builder]], phrase: str) -> Intent | None:

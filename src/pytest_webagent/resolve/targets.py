@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import FrameLocator, Locator, Page
 
 from pytest_webagent.errors import TargetAmbiguous, TargetNotFound
 from pytest_webagent.replay.signature import describe, describe_all
+from pytest_webagent.resolve import frames
 from pytest_webagent.resolve.phrases import TargetQuery
 
 USAGE_ROLES = {
@@ -54,7 +55,7 @@ def _literal(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def tiers(page: Page, query: TargetQuery, exact: bool) -> list[list[Strategy]]:
+def tiers(page: Page | FrameLocator, query: TargetQuery, exact: bool) -> list[list[Strategy]]:
     name, flag = query.name, ", exact=True" if exact else ""
     roles = [query.role] if query.role else USAGE_ROLES[query.usage]
     role_tier = [
@@ -94,7 +95,8 @@ def find(page: Page, query: TargetQuery, timeout_ms: float) -> Found:
     """The one element ``query`` describes, waiting up to ``timeout_ms`` for it to appear."""
     # Inexact strategies match everything the exact ones do, so waiting on them alone covers
     # both, with a selector half the size (each role selector computes accessible names).
-    loose = [strategy for tier in tiers(page, query, exact=False) for strategy in tier]
+    scope = frames.scope_for(page, query, lambda root: _matches_now(root, query))
+    loose = [strategy for tier in tiers(scope.root, query, exact=False) for strategy in tier]
     anything = loose[0].locator
     for strategy in loose[1:]:
         anything = anything.or_(strategy.locator)
@@ -103,11 +105,16 @@ def find(page: Page, query: TargetQuery, timeout_ms: float) -> Found:
     except PlaywrightError:
         raise _not_found(page, query, timeout_ms) from None
     for exact in (True, False):
-        for tier in tiers(page, query, exact):
+        for tier in tiers(scope.root, query, exact):
             found = _decide(tier, query)
             if found is not None:
-                return _with_child(found, query)
+                return _with_child(Found(found.locator, scope.code + found.code), query)
     raise _not_found(page, query, timeout_ms)
+
+
+def _matches_now(root: Page | FrameLocator, query: TargetQuery) -> bool:
+    """Whether anything ``query`` could mean is in ``root`` already (no waiting)."""
+    return any(s.locator.count() for tier in tiers(root, query, exact=False) for s in tier)
 
 
 def _decide(tier: list[Strategy], query: TargetQuery) -> Found | None:
@@ -144,8 +151,9 @@ def _with_child(found: Found, query: TargetQuery) -> Found:
 
 def hidden_target(page: Page, query: TargetQuery) -> Found:
     """A target for checks that it is absent: it may legitimately match nothing right now."""
-    strategy = tiers(page, query, exact=True)[0][0]
-    return Found(strategy.locator, strategy.code)
+    scope = frames.scope_for(page, query, lambda root: True)  # a named frame, else the page
+    strategy = tiers(scope.root, query, exact=True)[0][0]
+    return Found(strategy.locator, scope.code + strategy.code)
 
 
 def _not_found(page: Page, query: TargetQuery, timeout_ms: float) -> TargetNotFound:

@@ -9,8 +9,10 @@ the ``Intent`` it builds; the accepted phrasings are listed in ``docs/writing-ca
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from pytest_webagent.resolve.frames import in_frame, split_frame
 from pytest_webagent.resolve.phrases import (
     ROLE,
     THE,
@@ -85,8 +87,24 @@ VERB_PATTERNS: list[tuple[str, Builder]] = [
 VERBS = [(re.compile(rf"^{p}$", re.IGNORECASE), b) for p, b in VERB_PATTERNS]
 
 
-def parse_verb(phrase: str) -> Intent | None:
-    """The intent of a normalised action step worded with one of these verbs, else None."""
+def parse_verb(phrase: str, basic: Callable[[str], Intent | None]) -> Intent | None:
+    """The intent of a normalised action step: one of these verbs, else ``basic``'s phrasing;
+    either may end in ``in the "X" frame``."""
+    return framed(phrase, lambda step: _verb(step) or basic(step))
+
+
+def framed(phrase: str, parse: Callable[[str], Intent | None]) -> Intent | None:
+    """``parse`` of the step, its targets scoped to the frame a trailing ``in the "X" frame``
+    names."""
+    intent = parse(phrase)
+    step, frame = split_frame(phrase)
+    if intent is not None or frame is None:
+        return intent  # a quoted name ending in "frame" is the whole phrase's, when it parses
+    scoped = parse(step)
+    return in_frame(scoped, frame) if scoped is not None else None
+
+
+def _verb(phrase: str) -> Intent | None:
     for pattern, build in VERBS:
         match = pattern.match(phrase)
         if match:
