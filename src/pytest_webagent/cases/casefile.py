@@ -174,6 +174,8 @@ def _expand(document: YamlDocument, raw: dict[str, Any], case_path: KeyPath) -> 
             tags=tuple(raw.get("tags", ())),
             marks=tuple(_mark(spec) for spec in raw.get("marks", ())),
             usefixtures=tuple(raw.get("usefixtures", ())),
+            saves_state=raw.get("saves_state", ""),
+            uses_state=raw.get("uses_state", ""),
             labels=_labels(raw),
             links=tuple(_link(spec) for spec in raw.get("links", ())),
             params=row,
