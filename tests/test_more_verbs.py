@@ -295,3 +295,33 @@ def test_the_model_plans_each_verb_and_replay_needs_it_no_more(
     data = json.loads(project.trajectory("cases/planned.yaml").read_text(encoding="utf-8"))
     drag = data["cases"]["planned verbs"]["steps"][4]["actions"][0]
     assert drag["type"] == "drag" and drag["destination"]["signature"]["name"] == "Done"
+
+
+PYTHON_VERBS = """
+from pytest_webagent import Agent, webagent
+
+
+@webagent.case(url="/verbs.html")
+def test_verbs(agent: Agent) -> None:
+    agent.do('Double-click "Milk label"')
+    agent.expect('"Editing Buy milk" is visible')
+    agent.do('Drag "Card 3" to "Done"')
+    agent.expect('"Dropped in Done" is visible')
+    agent.do('Upload "fixtures/notes.txt" to "Attachment"')
+    agent.expect('"Attached notes.txt" is visible')
+"""
+
+
+def test_the_verbs_work_from_python(project: WebagentProject, site: StaticSite) -> None:
+    site.page("verbs.html", VERBS_PAGE, title="Verbs")
+    (project.path / "fixtures").mkdir()
+    (project.path / "fixtures" / "notes.txt").write_text("notes", encoding="utf-8")
+    project.case("test_verbs.py", PYTHON_VERBS)
+
+    project.run(timeout=10).assert_outcomes(passed=1)
+    project.run("--webagent-mode", "replay", timeout=10).assert_outcomes(passed=1)
+
+    steps = json.loads(project.trajectory("test_verbs.py").read_text(encoding="utf-8"))
+    kinds = [s["actions"][0]["type"] for s in steps["cases"]["test_verbs"]["steps"]]
+    assert kinds == ["double_click", "expect_visible", "drag", "expect_visible", "upload",
+                     "expect_visible"]  # fmt: skip
