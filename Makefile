@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml scripts/install-browser.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# MiniWoB++'s HTML for benchmarks/miniwob and its regression subset (MIT; --no-deps: only the
+	# HTML is used, the package itself needs gymnasium).
+	$(BIN)/pip install --quiet --no-deps miniwob==1.1.0
 	scripts/install-browser.sh $(BIN)/python
 	touch $(STAMP)
 
@@ -19,14 +22,17 @@ $(STAMP): pyproject.toml scripts/install-browser.sh
 demo: $(STAMP)
 	$(BIN)/pytest --webagent examples/cases -p no:cacheprovider -v
 
-## Run the examples with Allure results and build the HTML report in allure-report/ (Node.js).
-## The report is built even when a case fails; make still exits with pytest's status.
+## Run the examples with Allure results and build the HTML report (Node.js) as one self-contained
+## file, allure-report/index.html, that opens from disk; allure-history.jsonl keeps the history of
+## the runs (trends, retries, flaky tests). The report is built even when a case fails; make still
+## exits with pytest's status.
 report: $(STAMP)
 	rm -rf allure-results allure-report
 	$(BIN)/pytest --webagent examples/cases -p no:cacheprovider -q --alluredir=allure-results; \
 	status=$$?; \
-	npx --yes $(ALLURE) generate allure-results -o allure-report && \
-	echo "report: allure-report/index.html (serve it: npx $(ALLURE) open allure-report)"; \
+	npx --yes $(ALLURE) awesome allure-results -o allure-report --single-file \
+		--history-path allure-history.jsonl && \
+	echo "report: allure-report/index.html (one file: open it in a browser)"; \
 	exit $$status
 
 ## Lint, type-check and run the whole test suite.
@@ -45,4 +51,5 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .webagent-cache .pytest_cache .mypy_cache .ruff_cache allure-results test-results site
+	rm -rf $(VENV) .webagent-cache .pytest_cache .mypy_cache .ruff_cache allure-results allure-report allure-history.jsonl \
+		test-results site

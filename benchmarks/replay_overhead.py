@@ -8,7 +8,10 @@ check the counts: 15 steps) runs as
     ``casefile.load_cases``, its trajectory recorded once (mode ``missing``, direct resolver, no
     model) and written to disk, then ``CaseRunner`` in mode ``replay`` with the trajectory read
     back with ``TrajectoryFile.load``, exactly what ``pytest --webagent`` does per case;
-(c) for attribution only: (b) with the identity check switched off.
+(c) for attribution only: (b) with the identity check switched off;
+(d) for attribution only: (b) without the navigation guard (browser/navigation_guard.py).
+(e) for attribution only: (b) with the effect check (waiting for each step's recorded effect)
+    switched off.
 
 Same browser instance, same page setup (a fresh context with the base URL and a fresh page per
 repetition, not timed), the variants alternating in rotating order. Printed: the median wall
@@ -44,14 +47,17 @@ except ImportError:  # Not installed: run from a checkout.
 
 from demo_app.server import start_demo_server  # noqa: E402
 
+from pytest_webagent.browser import page_watch  # noqa: E402
 from pytest_webagent.browser.chromium import SYSTEM_CHROMIUM_FLAGS  # noqa: E402
 from pytest_webagent.browser.executor import Executor  # noqa: E402
+from pytest_webagent.browser.navigation_guard import NavigationGuard  # noqa: E402
 from pytest_webagent.cases.casefile import load_cases  # noqa: E402
 from pytest_webagent.cases.model import Case  # noqa: E402
 from pytest_webagent.replay import identity  # noqa: E402
 from pytest_webagent.replay.trajectory import TrajectoryFile, trajectory_path  # noqa: E402
 from pytest_webagent.resolve.planning.planner import Planner  # noqa: E402
 from pytest_webagent.run import acting  # noqa: E402
+from pytest_webagent.run.effects import StepEffects  # noqa: E402
 from pytest_webagent.run.results import RunContext  # noqa: E402
 from pytest_webagent.run.runner import CaseRunner  # noqa: E402
 from pytest_webagent.settings import Settings  # noqa: E402
@@ -231,6 +237,8 @@ def run_all(
             "a. hand-written Playwright": handwritten,
             "b. replayed case (plugin runner)": replayed(case, trajectory, server.url),
             "c. replayed, identity check off": unverified(replayed(case, trajectory, server.url)),
+            "d. replayed, navigation guard off": unguarded(replayed(case, trajectory, server.url)),
+            "e. replayed, effect check off": unchecked(replayed(case, trajectory, server.url)),
         }
         times: dict[str, list[float]] = {name: [] for name in variants}
         names = list(variants)
@@ -262,6 +270,39 @@ def unverified(flow: Callable[[Page], None]) -> Callable[[Page], None]:
     return without_check
 
 
+class _NoGuard:
+    def __init__(self, page: Page, allows: Any) -> None:
+        pass
+
+    def take(self) -> None:
+        return None
+
+
+def unguarded(flow: Callable[[Page], None]) -> Callable[[Page], None]:
+    """(b) without the navigation guard (its CDP session, the pause of each document request)."""
+
+    def without_guard(page: Page) -> None:
+        setattr(page_watch, "NavigationGuard", _NoGuard)  # noqa: B010
+        try:
+            flow(page)
+        finally:
+            setattr(page_watch, "NavigationGuard", NavigationGuard)  # noqa: B010
+
+    return without_guard
+
+
+def unchecked(flow: Callable[[Page], None]) -> Callable[[Page], None]:
+    def without_effects(page: Page) -> None:
+        check = StepEffects.check
+        setattr(StepEffects, "check", lambda *args, **kwargs: None)  # noqa: B010
+        try:
+            flow(page)
+        finally:
+            setattr(StepEffects, "check", check)  # noqa: B010
+
+    return without_effects
+
+
 def report(
     times: dict[str, list[float]],
     timings: Timings,
@@ -271,7 +312,7 @@ def report(
     args: argparse.Namespace,
 ) -> None:
     medians = {name: statistics.median(values) for name, values in times.items()}
-    hand, replay, bare = medians.values()
+    hand, replay, bare, unguarded_replay, no_effects = medians.values()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"Chromium {version}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -285,6 +326,11 @@ def report(
     runs = args.repetitions
     print(f"\nratio replayed / hand-written: {replay / hand:.3f}x (target <= 1.10x)")
     print(f"ratio replayed without identity check / hand-written: {bare / hand:.3f}x")
+    print(f"ratio replayed without effect check / hand-written: {no_effects / hand:.3f}x")
+    print(
+        f"navigation guard (b) - (d): {replay - unguarded_replay:.0f} ms per run, "
+        f"{(replay - unguarded_replay) / unguarded_replay:+.1%} (it pauses each document request)"
+    )
     print(
         f"identity check (identity.verify): median {statistics.median(timings.verify_ms):.2f} ms "
         f"per action, mean {statistics.mean(timings.verify_ms):.2f} ms, "

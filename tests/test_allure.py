@@ -77,11 +77,11 @@ def test_steps_actions_resolution_labels_and_statuses(
     labels = {(label["name"], label["value"]) for label in passed["labels"]}
     assert {("feature", "Search"), ("severity", "critical"), ("owner", "qa-team")} <= labels
     assert ("tag", "smoke") in labels
-    assert ("suite", "search.yaml") in labels
+    assert {("parentSuite", "cases"), ("suite", "search")} <= labels  # allure-pytest's scheme
     assert {"url": "https://tracker.example/ISSUE-7", "name": "ISSUE-7", "type": "issue"} in passed[
         "links"
     ]
-    assert {"term": "apples", "mode": "missing", "browser": "chromium"}.items() <= parameters(
+    assert {"term": "apples", "mode": "missing", "browser_name": "chromium"}.items() <= parameters(
         passed
     ).items()
     steps = passed["steps"]
@@ -152,6 +152,8 @@ def test_planned_steps_attach_the_model_exchange_and_screenshots_follow_the_sett
     (step,) = result["steps"]
     assert parameters(step)["resolution"] == "planned"
     assert parameters(step)["model"].startswith("requests: 1, tokens: ")
+    (model,) = [p for p in result["parameters"] if p["name"] == "model"]
+    assert model["value"] == "'test-model'" and model["excluded"] is True  # not in the history id
     attachments = {a["name"]: a for a in step["attachments"]}
     request = (allure_dir / attachments["model request 1"]["source"]).read_text(encoding="utf-8")
     assert "STEP: Press the search button" in request and 'button "Go"' in request

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_webagent.cases.collection import CASE_SUFFIXES
+from pytest_webagent.cases.recognise import CASE_SUFFIXES
 from pytest_webagent.cli import build_parser
 from pytest_webagent.commands import sources
 from tests.support.cli import (
@@ -109,20 +109,26 @@ def test_a_folder_walk_skips_what_pytest_skips_and_what_is_ignored(
         (tmp_path / skipped).mkdir(parents=True)
         (tmp_path / skipped / "broken.yaml").write_text("name: [", encoding="utf-8")
     (tmp_path / "cases" / "data").mkdir()
-    (tmp_path / "cases" / "data" / "fixtures.yaml").write_text("users: [ann]\n", "utf-8")
+    (tmp_path / "cases" / "data" / "fixtures.yaml").write_text("cases: ann\n", "utf-8")
+    # Not case files at all (no steps or cases at the top level): never read.
+    (tmp_path / "docker-compose.yml").write_text("services:\n  web: {}\n", "utf-8")
+    (tmp_path / "cases" / "users.yaml").write_text("users: [ann]\n", "utf-8")
     monkeypatch.chdir(tmp_path)
 
     everything = invoke(capsys, "validate", ".")
     ignoring = invoke(capsys, "validate", ".", "--ignore", "cases/data/*.yaml")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nwebagent_ignore =\n    cases/data/*\n")
+    ignoring_by_ini = invoke(capsys, "validate", ".")
 
     assert everything.status == 1
     assert everything.out.splitlines() == [
-        "cases/data/fixtures.yaml:1: (top level): 'cases' is a required property",
+        "cases/data/fixtures.yaml:1: cases: 'ann' is not of type 'array'",
         f"1 problem in {len(EXAMPLE_CASE_FILES) + 1} case files and "
         f"{len(EXAMPLE_TRAJECTORIES)} trajectory files",
     ]
     assert ignoring.status == 0, ignoring.out
     assert ignoring.out == EXAMPLES_VALID
+    assert (ignoring_by_ini.status, ignoring_by_ini.out) == (0, EXAMPLES_VALID)
 
 
 def test_a_reader_that_goes_away_ends_the_output_quietly(tmp_path: Path) -> None:
@@ -168,3 +174,13 @@ def test_docs_describe_every_command_and_option() -> None:
             assert f"`{option}" in docs, (name, option)
     for status in ("0", "1", "2"):
         assert re.search(rf"^\| {status} \| ", docs, re.MULTILINE), status
+
+
+def test_version_names_the_installed_distribution() -> None:
+    from importlib.metadata import version
+
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest_webagent", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"webagent {version('pytest-webagent')}"

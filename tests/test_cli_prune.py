@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.support.cli import copy_examples, entry, invoke, write_trajectory
+from tests.support.cli import clean_environment, copy_examples, entry, invoke, write_trajectory
 from tests.support.project import WebagentProject
 from tests.support.site import StaticSite
 
@@ -141,3 +144,54 @@ def test_the_committed_examples_have_nothing_stale(
         ),
     ]
     assert {path: path.read_bytes() for path in cases.glob("__trajectories__/*")} == before
+
+
+def waits_for_a_lock(process: subprocess.Popen[str], limit: float = 300) -> bool:
+    """Whether ``process`` blocks on a ``flock`` (Linux lists waiters in /proc/locks with ->)
+    before it exits; bounded by ``limit`` seconds, polled."""
+    deadline = time.monotonic() + limit
+    while process.poll() is None and time.monotonic() < deadline:
+        waiting = Path("/proc/locks").read_text(encoding="ascii").splitlines()
+        if any("->" in line and f" {process.pid} " in line for line in waiting):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_prune_waits_for_a_merge_and_judges_what_it_wrote(tmp_path: Path) -> None:
+    """A recording run merges while ``webagent prune`` runs on the same file: the prune waits for
+    the merge's lock, then judges the file as the merge left it, so the fresh case stays."""
+    from pytest_webagent.replay.locking import trajectory_lock
+    from pytest_webagent.replay.trajectory import TrajectoryFile
+
+    case_file = tmp_path / "f.yaml"
+    case_file.write_text(
+        'cases:\n  - name: alpha\n    steps: [Click "D"]\n'
+        '  - name: fresh\n    steps: [Click "E"]\n',
+        encoding="utf-8",
+    )
+    path = write_trajectory(case_file, {"alpha": [entry('Click "A"')]})  # alpha's entry: stale
+    with trajectory_lock(path):
+        # The merge of a recording run holds the lock: it read the file, and records `fresh`.
+        merging = TrajectoryFile.load(path)
+        prune = subprocess.Popen(
+            [sys.executable, "-m", "pytest_webagent", "prune", str(case_file)],
+            env=clean_environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            # Blocked on the lock, not done with an outdated copy (the kernel lists the waiter).
+            assert waits_for_a_lock(prune), prune.communicate()[0]
+            merging.update_case("fresh", [entry('Click "E"')])
+            merging.save()
+        except BaseException:
+            prune.kill()
+            raise
+    output, _ = prune.communicate(timeout=60)
+    assert prune.returncode == 0, output
+    assert "1 stale entry removed" in output
+    assert json.loads(path.read_text(encoding="utf-8"))["cases"] == {
+        "fresh": {"steps": [entry('Click "E"')]}
+    }

@@ -108,3 +108,41 @@ def test_the_pre_commit_hook_checks_the_files_it_is_given(tmp_path: Path) -> Non
     failed = run(*files)
     assert failed.returncode == 1
     assert "actions: [] should be non-empty" in failed.stdout
+
+
+def test_steps_that_would_fail_a_replay_run_are_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "c.yaml").write_text(
+        "name: checks\n"
+        "steps:\n"
+        '  - Fill "Name" with "a #1"\n'
+        '  - Click "Save\n'
+        '  - Click "A"\n'
+        '    Click "B"\n'
+        "  - Open the settings page\n"
+        '  - Click "OK"\n'  # explicit: the first run records it without a model
+        "  - judge: it looks fine\n"  # never recorded: the webagent_judge marker is for these
+        "  - expect: >-\n"
+        '      "Saved" is\n'
+        "      visible\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+
+    outcome = invoke(capsys, "validate", "cases")
+
+    assert outcome.status == 1
+    lines = outcome.out.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines[:-1]] == [
+        "cases/c.yaml:3",
+        "cases/c.yaml:4",
+        "cases/c.yaml:5",
+        "cases/c.yaml:7",
+    ]
+    assert "is cut at ' #': YAML starts a comment there" in lines[0]
+    assert "has unbalanced double quotes" in lines[1]
+    assert "goes on to line 6, indented under it" in lines[2]
+    assert "has no recorded entry and is not explicit" in lines[3]
+    assert lines[-1] == "4 problems in 1 case file and 0 trajectory files"

@@ -93,6 +93,51 @@ def test_without_the_flag_yaml_files_are_left_alone(cases: WebagentProject) -> N
     assert "error" not in result.stdout.str().lower()
 
 
+def test_without_the_flag_a_run_that_collects_nothing_names_the_flag(
+    cases: WebagentProject,
+) -> None:
+    result = cases.pytester.runpytest_inprocess("--collect-only", "-q", "-p", "no:cacheprovider")
+
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines(
+        ["webagent: YAML case files are here (cases/login.yaml, cases/shop/search.yml) but were "
+         "not collected: run with --webagent, or set `webagent = true` in the [pytest] section "
+         "of the ini file"]
+    )  # fmt: skip
+
+
+def test_a_yaml_file_named_without_the_flag_is_a_usage_error_naming_it(
+    cases: WebagentProject,
+) -> None:
+    result = cases.pytester.runpytest_inprocess("-p", "no:cacheprovider", LOGIN_IDS[1])
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert (
+        f"ERROR: {LOGIN_IDS[1]}: YAML case files are collected only with --webagent (or "
+        "`webagent = true` in the [pytest] section of the ini file)"
+    ) in result.stderr.lines
+
+
+def test_yaml_files_that_are_not_cases_are_not_collected(project: WebagentProject) -> None:
+    project.case("cases/login.yaml", LOGIN)
+    project.case("docker-compose.yml", "services:\n  web:\n    image: nginx\n")
+    project.case(".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks: []\n")
+    project.case("ci/workflow.yml", "on: push\njobs:\n  e2e:\n    steps:\n      - run: x\n")
+    project.case("cases/flow.yaml", '{name: Flow, steps: ["Click \\"Go\\""]}\n')
+    project.case("cases/typo.yaml", "name: Typo\nstep:\n  - Click it\n")  # reported, not skipped
+    project.write_ini("webagent = true")
+
+    result = project.pytester.runpytest_inprocess("--collect-only", "-q", "-p", "no:cacheprovider")
+
+    assert sorted(collected(result)) == sorted([*LOGIN_IDS, "cases/flow.yaml::Flow"])
+    result.stdout.fnmatch_lines(["*cases/typo.yaml*"])  # a collection error, with its message
+    assert "compose" not in result.stdout.str() and "workflow" not in result.stdout.str()
+    # Named on the command line, a file is read as a case whatever it holds.
+    named = project.pytester.runpytest_inprocess("--collect-only", "-q", "docker-compose.yml")
+    named.stdout.fnmatch_lines(["ERROR docker-compose.yml"])
+    assert named.ret != pytest.ExitCode.OK
+
+
 def test_keyword_and_tag_selection(cases: WebagentProject) -> None:
     by_keyword = cases.run("--collect-only", "-q", "-k", "alice or socks")
     assert sorted(collected(by_keyword)) == sorted([LOGIN_IDS[0], *SEARCH_IDS])
@@ -142,3 +187,28 @@ def test_exitfirst_then_last_failed(project: WebagentProject, site: StaticSite) 
     again.assert_outcomes(failed=1)
     assert "run-last-failure: rerun previous 1 failure" in again.stdout.str()
     again.stdout.fnmatch_lines(["cases/flaky.yaml::first failure FAILED*"])
+
+
+def test_cases_with_judge_steps_get_a_marker_to_deselect_them_in_replay_only_runs(
+    project: WebagentProject,
+) -> None:
+    project.case(
+        "cases/j.yaml",
+        "cases:\n  - name: judged\n    steps:\n      - judge: the page looks tidy\n"
+        '  - name: plain\n    steps:\n      - Click "Go"\n',
+    )
+    project.case(
+        "test_j.py",
+        "from pytest_webagent import webagent\n\n"
+        "@webagent.case('declared judge', steps=[{'judge': 'the page looks tidy'}])\n"
+        "def test_declared():\n    pass\n",
+    )
+
+    without = project.run("--collect-only", "-q", "--strict-markers", "-m", "not webagent_judge")
+    only = project.run("--collect-only", "-q", "-m", "webagent_judge")
+
+    assert without.ret == 0
+    assert collected(without) == ["cases/j.yaml::plain"]
+    assert sorted(collected(only)) == ["cases/j.yaml::judged", "test_j.py::test_declared[chromium]"]
+    markers = project.pytester.runpytest_inprocess("--markers").stdout.str()
+    assert "@pytest.mark.webagent_judge: the case has judge: steps" in markers

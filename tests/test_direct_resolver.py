@@ -213,13 +213,14 @@ def test_failures_name_the_step_and_the_candidates(
         "  mode: missing",
     ]
     assert """'Sign in' matches 2 elements: button "Sign in"; link "Sign in\"""" in report
-    assert """hint: name the role to choose, e.g. 'Click the "X" button'""" in report
+    # A phrasing that resolves, checked on the page before it is proposed.
+    assert 'hint: say which one, e.g. the "Sign in" button' in report
 
     report = failures["two of a kind"]["longrepr"]
-    # Ten matches: all counted, the first eight listed.
-    listed = "; ".join(['button "Delete"'] * 8)
+    # Ten matches: all counted, the first eight listed, told apart by position.
+    listed = "; ".join(f'button "Delete" #{n}' for n in range(1, 9))
     assert f"'Delete' matches 10 elements: {listed}; ..." in report
-    assert "hint: use a more specific name" in report
+    assert 'hint: say which one, e.g. the first "Delete" button' in report
 
     report = failures["typo"]["longrepr"]
     assert "login.yaml:22: target not found in case 'typo'" in report

@@ -186,14 +186,10 @@ def _architecture_rows() -> dict[str, set[str]]:
 
 def test_the_architecture_page_matches_the_source_tree() -> None:
     rows = _architecture_rows()
-    folders = {
-        str(init.parent.relative_to(SOURCE)) for init in SOURCE.rglob("__init__.py")
-    } - {"."}
+    folders = {str(init.parent.relative_to(SOURCE)) for init in SOURCE.rglob("__init__.py")} - {"."}
     assert set(rows) == folders, "docs/architecture.md must list every subpackage, and only those"
     for folder, named in rows.items():
-        modules = {
-            path.stem for path in (SOURCE / folder).glob("*.py") if path.stem != "__init__"
-        }
+        modules = {path.stem for path in (SOURCE / folder).glob("*.py") if path.stem != "__init__"}
         assert named == modules, f"docs/architecture.md, row {folder}/: {named ^ modules}"
     top_level = {path.stem for path in SOURCE.glob("*.py") if path.stem != "__init__"}
     page = (DOCS / "architecture.md").read_text(encoding="utf-8")

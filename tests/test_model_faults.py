@@ -63,6 +63,11 @@ ANSWER_FAULTS: dict[str, tuple[Reply, str]] = {
         "actions/0: ref 'e1000' is not in the latest snapshot; use a ref shown there, or *",
     ),
     "Act on an empty answer": (reply.text(""), "the answer is empty; answer with one JSON object"),
+    # json.loads would raise a bare RecursionError, naming neither the case nor the model.
+    "Act on a bottomless answer": (
+        reply.text('{"status": "done", "reason": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        "the answer nests 100001 levels deep (at most 32); answer with one flat JSON object *",
+    ),
     "expect: the add button works": (
         reply.act(reply.click(element("button", "Add"))),
         "an assertion step may only check, not act: remove click",
@@ -84,7 +89,7 @@ def test_invalid_answers_are_sent_back_a_bounded_number_of_times(
         *model_flags(server, "--webagent-answer-retries=1", "--webagent-max-actions=3")
     )
 
-    result.assert_outcomes(passed=1, failed=6)
+    result.assert_outcomes(passed=1, failed=7)
     unusable = f"*{where(server)} gave no usable answer in 2 attempts (webagent_answer_retries=1)"
     result.stdout.fnmatch_lines(
         [f"{unusable}; last problem: {problem}" for _, problem in ANSWER_FAULTS.values()]

@@ -1,4 +1,4 @@
-"""Model settings: command line > ini > environment, as the header shows and as the wire proves
+"""Model settings: command line > environment > ini, as the header shows and as the wire proves
 (which server is asked, for which model, with which key), and the token usage line."""
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ class Layer(NamedTuple):
 
 
 LAYERS = (
-    Layer("environment", "env-model", "environment WEBAGENT_MODEL", "sk-from-env"),
     Layer("ini", "ini-model", "ini webagent_model", "sk-from-env"),
+    Layer("environment", "env-model", "environment WEBAGENT_MODEL", "sk-from-env"),
     Layer("command line", "cli-model", "command line --webagent-model", "sk-from-cli"),
 )
 
@@ -46,7 +46,7 @@ def servers() -> Iterator[dict[str, OpenAITestServer]]:
         yield started
 
 
-def test_model_base_url_and_key_follow_cli_over_ini_over_environment(
+def test_model_base_url_and_key_follow_cli_over_environment_over_ini(
     project: WebagentProject,
     site: StaticSite,
     servers: dict[str, OpenAITestServer],
@@ -54,8 +54,6 @@ def test_model_base_url_and_key_follow_cli_over_ini_over_environment(
 ) -> None:
     url = site.page("go.html", "<button>Go</button>")
     project.case("cases/go.yaml", f"name: go\nurl: {url}\nsteps:\n  - expect: there is a way on\n")
-    monkeypatch.setenv("WEBAGENT_MODEL", "env-model")
-    monkeypatch.setenv("OPENAI_BASE_URL", servers["environment"].base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
     cli: list[str] = []
     for layer in LAYERS:  # each run adds the next layer on top of the previous ones
@@ -64,6 +62,9 @@ def test_model_base_url_and_key_follow_cli_over_ini_over_environment(
             project.write_ini(
                 "webagent_model = ini-model", f"webagent_base_url = {server.base_url}"
             )
+        if layer.name == "environment":
+            monkeypatch.setenv("WEBAGENT_MODEL", "env-model")
+            monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         if layer.name == "command line":
             cli = [
                 "--webagent-model=cli-model",

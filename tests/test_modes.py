@@ -95,7 +95,10 @@ def test_ci_replays_planned_steps_with_no_model_call_and_no_key(
     assert "mode: replay" in failure
     assert "replay mode never plans, and this step has no recorded entry" in failure
     assert "nearest recorded step: 'Go to checkout' (reworded?)" in failure
-    assert "re-plan it with: pytest --webagent-mode missing 'cases/buy.yaml::buy'" in failure
+    assert (
+        "re-plan it with: pytest --webagent --webagent-step-timeout=3 --webagent-mode missing "
+        "'cases/buy.yaml::buy'" in failure
+    )
     assert server.requests == []
     assert project.trajectory("cases/buy.yaml").read_bytes() == trajectory
 

@@ -19,15 +19,15 @@ from tests.support.project import WebagentProject
 from tests.support.site import StaticSite
 
 PHRASES: list[tuple[str, Intent]] = [
-    ('Double-click "Buy milk"', Intent("double_click", TargetQuery("Buy milk", "any"))),
-    ("double click on the 'Row' link", Intent("double_click", TargetQuery("Row", "any", "link"))),
-    ('Right-click "Row menu"', Intent("right_click", TargetQuery("Row menu", "any"))),
+    ('Double-click "Buy milk"', Intent("double_click", TargetQuery("Buy milk", "point"))),
+    ("double click on the 'Row' link", Intent("double_click", TargetQuery("Row", "point", "link"))),
+    ('Right-click "Row menu"', Intent("right_click", TargetQuery("Row menu", "point"))),
     (
         'Drag "Card 3" to the "Done" heading',
         DragIntent(
             "drag",
-            TargetQuery("Card 3", "any"),
-            destination=TargetQuery("Done", "any", "heading"),
+            TargetQuery("Card 3", "point"),
+            destination=TargetQuery("Done", "point", "heading"),
         ),
     ),
     (
@@ -42,8 +42,8 @@ PHRASES: list[tuple[str, Intent]] = [
         'type "Sa" into the "Tags" field key by key',
         Intent("type", TargetQuery("Tags", "input"), {"value": "Sa", "delay": 50}),
     ),
-    ('Scroll to "Footer"', Intent("scroll_into_view", TargetQuery("Footer", "any"))),
-    ('Scroll "Footer" into view', Intent("scroll_into_view", TargetQuery("Footer", "any"))),
+    ('Scroll to "Footer"', Intent("scroll_into_view", TargetQuery("Footer", "point"))),
+    ('Scroll "Footer" into view', Intent("scroll_into_view", TargetQuery("Footer", "point"))),
     (
         'Remember the text of "Order number" as order_id',
         Intent(

@@ -7,12 +7,14 @@ import pytest
 
 from pytest_webagent.resolve.phrases import (
     Intent,
+    Scope,
     TargetQuery,
     is_assertion,
     normalise,
     parse_action,
     parse_assertion,
 )
+from pytest_webagent.resolve.sentences import parse_actions
 
 
 def target(name: str, usage: str, role: str = "", child: str = "") -> TargetQuery:
@@ -110,8 +112,8 @@ ACTIONS: list[tuple[str, Intent]] = [
     ('Press "Control+A" in "Notes"', press("Control+A", "Notes")),
     ('Press "Tab" on the "Email" field', press("Tab", "Email")),
     # hover
-    ('Hover over "Reports"', Intent("hover", target("Reports", "any"))),
-    ('Hover the "Help" link', Intent("hover", target("Help", "any", "link"))),
+    ('Hover over "Reports"', Intent("hover", target("Reports", "point"))),
+    ('Hover the "Help" link', Intent("hover", target("Help", "point", "link"))),
     # wait
     ('Wait for "Loaded"', wait("Loaded", "visible")),
     ('Wait until "Loaded" appears', wait("Loaded", "visible")),
@@ -166,7 +168,6 @@ NOT_EXPLICIT_ACTIONS = [
     'Click "   "',
     'Click "Sign in" twice',  # trailing words the grammar does not know
     'Click "A" and "B"',
-    'Fill "Email" with "a" and click "Go"',
     'Fill "Email"',  # no value
     'Open "Settings"',  # a label, not a URL: the link or menu of that name
     'Go to "the reports page"',
@@ -252,3 +253,67 @@ def test_normalise_quotes_and_spacing() -> None:
     assert parse_action("Click 'Don't save'") is None
     assert parse_action("Click \u2018Don\u2019t save\u2019") is None
     assert normalise('Type "Don\u2019t" into "Notes"') == 'Type "Don\u2019t" into "Notes"'
+
+
+def test_a_secret_placeholder_with_spaces_is_an_explicit_url() -> None:
+    # The documented spelling has spaces inside the braces (issue 15, item 26).
+    assert parse_action('Go to "/p?t={{ secrets.TOKEN }}"') == nav("/p?t={{ secrets.TOKEN }}")
+    assert parse_action('Open "{{secrets.HOST}}/x"') == nav("{{secrets.HOST}}/x")
+    assert parse_action('Go to "/a b"') is None
+
+
+SENTENCES: list[tuple[str, list[Intent]]] = [
+    ('Enter "Tora" into the text field and press Submit.',
+     [Intent("fill", TargetQuery("", "input", "textbox"), {"value": "Tora"}),
+      Intent("click", TargetQuery("Submit", "click", "button"))]),
+    ('Type "TORA" in all lower case letters in the text input and press Submit.',
+     [Intent("fill", TargetQuery("", "input", "textbox"), {"value": "tora"}),
+      Intent("click", TargetQuery("Submit", "click", "button"))]),
+    ("Select ycO, Mw and click Submit.",
+     [toggle("check", "ycO"), toggle("check", "Mw"), click("Submit")]),
+    ("Select nothing and click Submit.", [click("Submit")]),
+    ("Select Alice from the list and click Submit.",
+     [Intent("select", TargetQuery("", "select", "combobox"), {"value": "Alice"}),
+      click("Submit")]),
+    ('Enter the username "u" and the password "p" into the text fields and press login.',
+     [fill("username", "u"), fill("password", "p"), click("login", "button")]),
+    ('Enter the password "p" into both text fields and press submit.',
+     [Intent("fill", TargetQuery("", "input", "textbox", every=True), {"value": "p"}),
+      click("submit", "button")]),
+    ('Close the dialog box by clicking the "x".', [click("x")]),
+    ('Click the button in the dialog box labeled "OK".',
+     [Intent("click", TargetQuery("OK", "click", "button", scope=Scope("", "dialog")))]),
+    ("Expand the section below and click submit.",
+     [Intent("click", TargetQuery("", "click", "expandable")), click("submit")]),
+    ("Click button ONE, then click button TWO.", [click("ONE", "button"), click("TWO", "button")]),
+    ("Focus into the 3rd input textbox.",
+     [Intent("click", TargetQuery("", "input", "textbox", ordinal=3))]),
+    ('Click on the link "In".', [click("In", "link")]),
+    ("Click on Tab #2.", [click("Tab #2")]),
+    ('Fill "Email" with "a" and click "Go"', [fill("Email", "a"), click("Go")]),
+    ('Click the second "No" button',
+     [Intent("click", TargetQuery("No", "click", "button", ordinal=2))]),
+    ('Click the last "Delete" button',
+     [Intent("click", TargetQuery("Delete", "click", "button", ordinal=-1))]),
+    ('Click "Delete" in the "qa-user" row',
+     [Intent("click", TargetQuery("Delete", "click", scope=Scope("qa-user", "row")))]),
+    ('Click "Yes" under "By staff status"',
+     [Intent("click", TargetQuery("Yes", "click", scope=Scope("By staff status", "heading")))]),
+    ('Click "Close" in the "Sign in" dialog',
+     [Intent("click", TargetQuery("Close", "click", scope=Scope("Sign in", "dialog")))]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "intents"), SENTENCES, ids=[t for t, _ in SENTENCES])
+def test_sentence_forms(text: str, intents: list[Intent]) -> None:
+    assert parse_actions(text) == intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['Click "A" and "B"', "Click the sign in button", "Sign in with the account menu",
+     'Enter an item that starts with "Gu"', "Search for action movies directed by X",
+     'Click "Go" and then dance', "Click the list"],
+)  # fmt: skip
+def test_sentences_that_stay_for_the_model(text: str) -> None:
+    assert parse_actions(text) is None

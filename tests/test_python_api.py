@@ -431,13 +431,18 @@ def test_stale_entries_are_judged_only_for_python_tests_that_ran_to_their_end(
         "test_b": ['Fill "New todo" with "C"'],
     }
 
-    # A test that was not selected keeps its entries, and so does a test that no longer exists:
-    # pytest cannot tell one from the other.
+    # A test that was not selected keeps its entries (test_a); a test the module no longer
+    # defines (test_b, renamed) is stale: the module was imported, so its tests are all known.
     project.case("test_stale.py", STALE_V1.replace("def test_b", "def test_renamed"))
-    pruned = project.run("-k", "test_a", "--webagent-prune")
+    pruned = project.run("-k", "test_renamed", "--webagent-prune")
     pruned.assert_outcomes(passed=1, deselected=1)
-    assert "trajectory entries removed" not in pruned.stdout.str()
-    assert set(texts(trajectory)) == {"test_a", "test_b"}
+    pruned.stdout.fnmatch_lines(
+        ["1 trajectory entries removed:", '  *test_stale.py.json: test_b: Fill "New todo" with "C"']
+    )
+    assert texts(trajectory) == {
+        "test_a": ['Fill "New todo" with "A"'],
+        "test_renamed": ['Fill "New todo" with "C"'],
+    }
 
 
 def test_the_agent_works_without_the_webagent_flag(demo_project: WebagentProject) -> None:

@@ -57,6 +57,10 @@ MODULE = """
         agent.expect('"Found: apples" is visible')
 
 
+    def test_plain(page) -> None:  # no agent: allure-pytest's labels alone
+        page.goto("/search.html")
+
+
     @webagent.case("python fails", url="/search.html")
     def test_fails(agent: Agent) -> None:
         agent.do('Click "Go"')
@@ -98,7 +102,7 @@ def test_python_tests_report_the_steps_of_a_yaml_case(
     project.case("test_search.py", MODULE)
     allure_dir = tmp_path / "allure-results"
 
-    project.run(f"--alluredir={allure_dir}").assert_outcomes(passed=5, failed=2)
+    project.run(f"--alluredir={allure_dir}").assert_outcomes(passed=6, failed=2)
 
     reference = [shape(step, allure_dir) for step in result_of(allure_dir, "#yaml")["steps"]]
     assert [step["name"] for step in reference] == [
@@ -113,8 +117,11 @@ def test_python_tests_report_the_steps_of_a_yaml_case(
         assert result["status"] == "passed"
         assert [shape(step, allure_dir) for step in result["steps"]] == reference, test
         assert "final page" in {a["name"] for a in result["attachments"]}
-        assert {"mode": "missing", "browser": "chromium"}.items() <= parameters(result).items()
-    assert result_of(allure_dir, "#test_declared")["name"] == "declared"  # the case's name
+        assert {"mode": "missing", "browser_name": "chromium"}.items() <= parameters(result).items()
+    # The title is pytest's item name, with a declared case's name in place of the function's.
+    assert result_of(allure_dir, "#test_declared")["name"] == "declared[chromium]"
+    assert result_of(allure_dir, "#test_bare")["name"] == "test_bare[chromium]"
+    assert result_of(allure_dir, "#yaml")["name"] == "yaml"
 
     yaml_failure = result_of(allure_dir, "#yaml fails")
     python_failure = result_of(allure_dir, "#test_fails")
@@ -127,3 +134,36 @@ def test_python_tests_report_the_steps_of_a_yaml_case(
     assert [shape(s, allure_dir) for s in python_failure["steps"]] == [
         shape(s, allure_dir) for s in yaml_failure["steps"]
     ]
+
+
+def labels_of(result: dict[str, Any]) -> dict[str, str]:
+    return {label["name"]: label["value"] for label in result["labels"] if "suite" in label["name"]}
+
+
+def test_one_label_scheme_and_a_history_id_that_ignores_how_the_case_ran(
+    project: WebagentProject, site: StaticSite, tmp_path: Path
+) -> None:
+    site.page("search.html", PAGE)
+    project.case("cases/search.yaml", CASES)
+    project.case("test_search.py", MODULE)
+    first, second = tmp_path / "first", tmp_path / "replayed"
+    only = ["-k", "declared or bare or plain or (yaml and not fails)"]
+
+    project.run(f"--alluredir={first}", *only).assert_outcomes(passed=4)
+    project.run(f"--alluredir={second}", "--webagent-mode=replay", *only).assert_outcomes(passed=4)
+
+    module = {
+        end: result_of(first, f"#{end}") for end in ("test_declared", "test_bare", "test_plain")
+    }
+    # Every test of a Python module in the same suite, whether it uses the agent or not.
+    assert {labels_of(result)["suite"] for result in module.values()} == {"test_search"}
+    assert labels_of(result_of(first, "#yaml"))["suite"] == "search"  # file name, as for modules
+    for result in [*module.values(), result_of(first, "#yaml")]:
+        names = [p["name"] for p in result.get("parameters", [])]
+        assert names.count("browser_name") == 1 and "browser" not in names, names
+    # mode (and model) say how the case ran: excluded from the history id, so the same test
+    # keeps its history in replay.
+    mode = next(p for p in result_of(first, "#yaml")["parameters"] if p["name"] == "mode")
+    assert mode.get("excluded") is True
+    for end in ("test_declared", "test_bare", "yaml"):
+        assert result_of(first, f"#{end}")["historyId"] == result_of(second, f"#{end}")["historyId"]

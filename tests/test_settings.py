@@ -1,9 +1,10 @@
-"""Option precedence (CLI > ini > environment > default), the CI default and the header line."""
+"""Option precedence (CLI > environment > ini > default), the CI default and the header lines."""
 
 from __future__ import annotations
 
 import pytest
 
+from pytest_webagent.session import SESSION_KEY
 from pytest_webagent.settings import OPTIONS
 
 
@@ -41,15 +42,44 @@ def test_explicit_mode_wins_over_ci(
     assert "mode refresh (environment WEBAGENT_MODE)" in header(pytester)
 
 
-def test_precedence_cli_over_ini_over_environment(
+def test_precedence_cli_over_environment_over_ini(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("WEBAGENT_MODEL", "from-env")
-    assert "model from-env (environment WEBAGENT_MODEL)" in header(pytester)
-    pytester.makeini("[pytest]\nwebagent_model = from-ini\n")
+    pytester.makeini("[pytest]\nwebagent_model = from-ini\nwebagent_mode = missing\n")
     assert "model from-ini (ini webagent_model)" in header(pytester)
+    monkeypatch.setenv("WEBAGENT_MODEL", "from-env")
+    monkeypatch.setenv("WEBAGENT_MODE", "replay")  # a CI job overriding the project's ini
+    line = header(pytester)
+    assert "model from-env (environment WEBAGENT_MODEL)" in line
+    assert "mode replay (environment WEBAGENT_MODE)" in line
     line = header(pytester, "--webagent-model=from-cli")
     assert "model from-cli (command line --webagent-model)" in line
+
+
+def test_header_says_where_every_value_that_is_not_a_default_came_from(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makeini(
+        "[pytest]\nwebagent_step_timeout = 5\nwebagent_snapshot_tokens = 2000\n"
+        "webagent_base_url = http://user:pw@127.0.0.1:9/v1\n"
+    )
+    monkeypatch.setenv("WEBAGENT_RESOLVER", "direct")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-never-shown")
+    result = pytester.runpytest_inprocess(
+        "--co", "-p", "no:cacheprovider", "--webagent-max-actions=3"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "webagent: mode missing (default), resolver direct (environment WEBAGENT_RESOLVER), "
+            "no model, step timeout 5s (ini webagent_step_timeout)",
+            "webagent: also set: webagent_base_url set (ini webagent_base_url), "
+            "webagent_api_key set (environment OPENAI_API_KEY), "
+            "webagent_max_actions 3 (command line --webagent-max-actions), "
+            "webagent_snapshot_tokens 2000 (ini webagent_snapshot_tokens)",
+        ]
+    )
+    assert "sk-never-shown" not in result.stdout.str()
+    assert "pw@" not in result.stdout.str()
 
 
 def test_invalid_value_is_a_usage_error_naming_option_and_source(
@@ -83,3 +113,10 @@ def test_every_option_is_registered_with_help(pytester: pytest.Pytester) -> None
         if spec.cli:
             assert spec.cli in help_text
     assert "--webagent-prune" in help_text
+
+
+def test_the_default_snapshot_budget_is_3000_tokens(pytester: pytest.Pytester) -> None:
+    # benchmarks/snapshot_tokens.py: at 3,000 the median prompt is 2,872 tokens with every
+    # step's target kept (at 6,000: 5,806).
+    config = pytester.parseconfigure("-p", "no:cacheprovider")
+    assert config.stash[SESSION_KEY].settings.int_value("webagent_snapshot_tokens") == 3000

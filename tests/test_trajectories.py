@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from pytest_webagent.cases.casefile import load_cases
+from pytest_webagent.errors import CaseFileError, TrajectoryFileError
 from pytest_webagent.replay.trajectory import TrajectoryFile, write_atomic
 from pytest_webagent.schemas import trajectory_validator
 from tests.support.project import WebagentProject
@@ -214,6 +216,9 @@ VALID_ENTRY = {
                          {**VALID_ENTRY, "actions": [{"type": "clik", "target": {"code": "x"}}]}
                      ]}}}), "invalid trajectory file at cases/greet/steps/0/actions/0",
                      id="hand-edited-entry"),
+        # Two branches each recorded `greet`; git merged both in. json.loads keeps the last.
+        pytest.param('{"version": 1, "cases": {"greet": {"steps": []}, "greet": {"steps": []}}}',
+                     "duplicate key 'greet' (a merge of two branches?)", id="duplicate-case"),
     ],
 )  # fmt: skip
 def test_a_corrupt_trajectory_file_is_named_and_never_overwritten(
@@ -233,6 +238,26 @@ def test_a_corrupt_trajectory_file_is_named_and_never_overwritten(
     assert path.read_text(encoding="utf-8") == content
     with pytest.raises(Exception, match="not overwritten"):
         TrajectoryFile.load(path)
+
+
+def test_a_device_or_huge_trajectory_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from pytest_webagent.replay.trajectory import MAX_FILE_BYTES as MAX_TRAJECTORY_BYTES
+
+    zero = tmp_path / "__trajectories__" / "zero.yaml.json"
+    zero.parent.mkdir()
+    zero.symlink_to("/dev/zero")  # read whole, it never ends
+    with pytest.raises(TrajectoryFileError, match=r"zero\.yaml\.json: unreadable .*not a regular"):
+        TrajectoryFile.load(zero)
+    huge = zero.with_name("huge.yaml.json")
+    with huge.open("wb") as stream:  # sparse: no disk used
+        stream.truncate(MAX_TRAJECTORY_BYTES + 1)
+    with pytest.raises(TrajectoryFileError, match=f"larger than {MAX_TRAJECTORY_BYTES} bytes"):
+        TrajectoryFile.load(huge)
+    # The same for a case file that is a symlink to a device.
+    case = tmp_path / "zero.yaml"
+    case.symlink_to("/dev/zero")
+    with pytest.raises(CaseFileError, match=r"zero\.yaml:1: not a regular file"):
+        load_cases(case)
 
 
 def test_write_atomic_keeps_the_original_when_the_write_fails(tmp_path: Path) -> None:

@@ -4,13 +4,15 @@ browser); the loader's limits are unit-tested directly."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
 from pytest_webagent.cases.casefile import load_cases
+from pytest_webagent.cases.pycase import draft
 from pytest_webagent.cases.yamlsource import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_yaml
-from pytest_webagent.errors import CaseFileError
+from pytest_webagent.errors import CaseDefinitionError, CaseFileError, Location
 from tests.support.project import WebagentProject
 from tests.support.site import StaticSite
 
@@ -191,6 +193,35 @@ CORPUS: dict[str, tuple[str, int, str, str]] = {
         "expected a reason (text), keyword arguments (a mapping), or nothing",
     ),
     "tabs.yaml": ('name: a\nsteps:\n\t- Click "x"\n', 3, "", "found character '\\t'"),
+    # Comparisons with NaN are all false, so the schema's range check let it through.
+    "nan_timeout.yaml": (
+        'name: a\nsteps:\n  - do: Click "x"\n    timeout: .nan\n',
+        4,
+        "steps[0].timeout",
+        "`.nan` is not a number a case can use",
+    ),
+    # pytest would only fail the case at setup, pointing into the plugin's generated function.
+    "unknown_fixture.yaml": (
+        "cases:\n  - name: a\n    usefixtures:\n      - tmp_path\n      - no_such_fixture\n"
+        '    steps: [Click "x"]\n',
+        5,
+        "usefixtures",
+        "fixture 'no_such_fixture' not found (`pytest --fixtures unknown_fixture.yaml` lists",
+    ),
+    # pytest would eval() these strings when the case is set up: a case file never runs Python.
+    "skipif_expression.yaml": (
+        "name: a\nmarks:\n  - skipif: \"open('pwned', 'w')\"\nsteps: [Click \"x\"]\n",
+        3,
+        "marks[0].skipif",
+        "the condition of `skipif` must be true or false",
+    ),
+    "xfail_condition_expression.yaml": (
+        'name: a\nmarks:\n  - xfail:\n      reason: r\n      condition: "1 == 1"\n'
+        'steps: [Click "x"]\n',
+        5,
+        "marks[0].xfail.condition",
+        "the condition of `xfail` must be true or false",
+    ),
 }
 
 GOOD_CASE = """\
@@ -249,6 +280,24 @@ def test_every_invalid_file_is_a_collection_error_and_the_rest_run(
     # A collection error is reported as such, not as a traceback through the plugin.
     assert "ERROR collecting cases/bad/unknown_key.yaml" in output
     assert "Traceback" not in output and "casefile.py" not in output
+    assert not (project.path / "pwned").exists()
+
+
+def test_repeated_parametrize_ids_never_collide(tmp_path: Path) -> None:
+    path = tmp_path / "ids.yaml"
+    path.write_text(
+        "name: a\nparametrize:\n  - {id: x0, v: 1}\n  - {id: x, v: 2}\n  - {id: x, v: 3}\n"
+        '  - {id: y, v: 4}\n  - {id: y, v: 5}\nsteps:\n  - Click "{{ v }}"\n'
+    )
+    ids = [case.param_id for case in load_cases(path)]
+    assert ids == ["x0", "x1", "x2", "y0", "y1"]
+
+
+def test_a_nan_timeout_in_python_is_refused_where_it_is_written() -> None:
+    where = Location(Path("test_x.py"), 7)
+    for raw in ({"do": 'Click "x"', "timeout": math.nan}, {"do": 'Click "x"', "timeout": -1}):
+        with pytest.raises(CaseDefinitionError, match=r"test_x\.py:7: agent\.do: "):
+            draft(raw, where, "agent.do")
 
 
 def test_the_yaml_trap_names_the_fix(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
@@ -159,6 +160,17 @@ def failed_in_declared_steps(item: pytest.Item, error: BaseException) -> bool:
     as a YAML case's failures are: the step report, no traceback into the wrapper)."""
     agent = getattr(item, "funcargs", {}).get("agent")
     return isinstance(agent, Agent) and agent._declared_failure is error
+
+
+def masked_failure(item: pytest.Item, longrepr: Any) -> Any:
+    """A Python test's failure report with the values of the secrets its agent used masked:
+    ``--showlocals``/``--fulltrace`` print the locals of Playwright's frames, which hold them."""
+    agent = getattr(item, "funcargs", {}).get("agent")
+    if not isinstance(agent, Agent) or not agent._secrets or longrepr is None:
+        return longrepr
+    text = str(longrepr)
+    masked = agent._secrets.mask(text)
+    return longrepr if masked == text else masked
 
 
 PACKAGE = __name__.rsplit(".", 1)[0] + "."

@@ -26,10 +26,20 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 success, 1 invalid files or work not done, 2 usage error. "
         "See docs/cli.md.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in (show, prune, export, validate):
         command.add_parser(commands)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pytest-webagent")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

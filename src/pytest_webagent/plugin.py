@@ -10,19 +10,31 @@ import pytest
 from playwright.sync_api import Page
 
 from pytest_webagent import settings
-from pytest_webagent.agent import Agent, failed_in_declared_steps
+from pytest_webagent.agent import Agent, failed_in_declared_steps, masked_failure
 from pytest_webagent.browser import launch_fixtures, saved_state
 from pytest_webagent.cases.collection import (
-    CASE_SUFFIXES,
+    JUDGE_MARK,
+    JUDGE_MARK_HELP,
     CaseFile,
     failure_report,
     is_case_file,
     mark_item,
+    missing_flag_error,
+    missing_flag_hint,
+    named_on_command_line,
 )
+from pytest_webagent.cases.model import StepKind
 from pytest_webagent.cases.pycase import spec_of
+from pytest_webagent.cases.recognise import CASE_SUFFIXES
 from pytest_webagent.errors import ConfigurationError
-from pytest_webagent.replay import recording
-from pytest_webagent.secret_values import EnvironmentSecrets, MissingSecretError, Secrets
+from pytest_webagent.report import drift_report
+from pytest_webagent.report.allure_report import allure_active
+from pytest_webagent.secret_values import (
+    EnvironmentSecrets,
+    MissingSecretError,
+    Secrets,
+    hide_values,
+)
 from pytest_webagent.session import SESSION_KEY, WebagentSession
 
 
@@ -35,12 +47,16 @@ def pytest_configure(config: pytest.Config) -> None:
         resolved = settings.resolve(config)
     except ConfigurationError as error:
         raise pytest.UsageError(str(error)) from None
+    if not settings.collecting_cases(config) and (problem := missing_flag_error(config)):
+        raise pytest.UsageError(problem)
     if settings.collecting_cases(config) and not config.pluginmanager.has_plugin("playwright"):
         raise pytest.UsageError(
             "pytest-webagent runs cases with pytest-playwright (it provides the `page` fixture), "
             "which is disabled here: remove `-p no:playwright`"
         )
+    config.addinivalue_line("markers", JUDGE_MARK_HELP)
     webagent = config.stash[SESSION_KEY] = WebagentSession(config, resolved)
+    webagent.stop_on_sigterm()
     config.pluginmanager.register(ReportHooks(webagent), "webagent-reports")
     if config.pluginmanager.has_plugin("playwright"):
         # Registered now, after every entry-point plugin, so this override of pytest-playwright's
@@ -58,10 +74,18 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile |
     config = parent.config
     if not settings.collecting_cases(config):
         return None
-    if not is_case_file(file_path, config.rootpath, config.stash[SESSION_KEY].settings.ignore):
+    ignore = config.stash[SESSION_KEY].settings.ignore
+    named = named_on_command_line(config, file_path)
+    if not is_case_file(file_path, config.rootpath, ignore, named=named):
         return None
     case_file: CaseFile = CaseFile.from_parent(parent, path=file_path)
     return case_file
+
+
+def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    if items or settings.collecting_cases(config):
+        return []
+    return missing_flag_hint(config)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -83,6 +107,8 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     spec = spec_of(item)
     if spec is not None and spec.file_cases:
         mark_item(item, next(iter(spec.file_cases.values())))
+    elif spec is not None and any(step.kind is StepKind.JUDGE for step in spec.steps):
+        item.add_marker(JUDGE_MARK)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -91,7 +117,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     item.config.stash[SESSION_KEY].after_passing_call(item)
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(wrapper=True, trylast=True)  # innermost: Allure reads the report after this
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
@@ -103,6 +129,8 @@ def pytest_runtest_makereport(
             # Steps declared by @webagent.case fail as a YAML case's steps do: the step report
             # (file, line, step), not a traceback into the wrapper that ran them.
             report.longrepr = failure_report(item.config, error) or report.longrepr
+    if report.failed:
+        report.longrepr = masked_failure(item, report.longrepr)
     return report
 
 
@@ -110,17 +138,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     webagent = session.config.stash[SESSION_KEY]
     if webagent.is_worker:
         return  # the controller merges what its workers recorded
-    if not webagent.summary.cases:
-        # Nothing ran a case, so nothing is pending: a run of tests that never use the agent
-        # does not even create the working store.
-        return
-    recording.merge_pending(webagent.store, webagent.run_id, webagent.summary)
-    prune = bool(session.config.getoption("webagent_prune"))
-    recording.review_stale(prune, webagent.summary)
+    drift_report.write(
+        webagent.summary, webagent.settings.report_md, allure=allure_active(session.config)
+    )
+    webagent.finish(prune=bool(session.config.getoption("webagent_prune")))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if SESSION_KEY in config.stash:
+        config.stash[SESSION_KEY].restore_sigterm()
         config.stash[SESSION_KEY].store.close()
 
 
@@ -136,6 +162,18 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             f"webagent: the working store was unreadable; moved to {webagent.store.recovered_from} "
             "and rebuilt"
         )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any]) -> Generator[None, Any, Any]:
+    # A webagent_secrets fixture of the user's may return a plain dict: pytest keeps fixture
+    # values in frames that --showlocals --fulltrace print, so the value kept is one that masks.
+    result = yield
+    if fixturedef.argname != "webagent_secrets" or fixturedef.cached_result is None:
+        return result
+    hidden = hide_values(result)
+    fixturedef.cached_result = (hidden, *fixturedef.cached_result[1:])
+    return hidden
 
 
 @pytest.fixture(scope="session")
@@ -201,7 +239,7 @@ class ReportHooks:
         # On the controller this also sees the reports of xdist workers, statistics included.
         statistics: dict[str, Any] | None = getattr(report, "webagent", None)
         if report.when == "call" and statistics is not None:
-            self.session.summary.add(report.nodeid, statistics)
+            self.session.add_statistics(report.nodeid, statistics)
         elif report.when == "teardown":
             self.session.on_teardown_report(report)
 

@@ -6,9 +6,12 @@ model, trajectory files are read once per process.
 
 from __future__ import annotations
 
-import uuid
+import signal
+import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -17,17 +20,20 @@ from playwright.sync_api import Page
 from pytest_webagent.browser.saved_state import save_state
 from pytest_webagent.browser.traces import kept_traces, scrub_trace
 from pytest_webagent.cases.model import Case
+from pytest_webagent.cases.pycase import case_id_of, spec_of
 from pytest_webagent.errors import UnresolvableStep
-from pytest_webagent.replay.store import WorkingStore
+from pytest_webagent.replay import merge, recording
+from pytest_webagent.replay.store import StoreUnavailable, WorkingStore, new_run_id
 from pytest_webagent.replay.trajectory import TrajectoryFile, step_key, trajectory_path
 from pytest_webagent.report.allure_report import CaseReport, allure_active, attach_trace
 from pytest_webagent.report.summary import Summary, item_statistics
 from pytest_webagent.resolve.planning.llm import ModelClient
 from pytest_webagent.resolve.planning.planner import Planner
+from pytest_webagent.run.failures import rerun_command
 from pytest_webagent.run.results import RunContext
 from pytest_webagent.run.runner import CaseRunner
 from pytest_webagent.secret_values import Secrets
-from pytest_webagent.settings import Settings, collecting_cases
+from pytest_webagent.settings import Settings, collecting_cases, origin_note, other_set_values
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class WebagentSession:
         self.settings = settings
         workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
         self.is_worker = workerinput is not None
-        self.run_id = str((workerinput or {}).get("webagent_run_id") or uuid.uuid4().hex)
+        self.run_id = str((workerinput or {}).get("webagent_run_id") or new_run_id())
         self.store = WorkingStore(settings.cache_dir)
         self.summary = Summary()
         self.case_file_errors = 0  # collection errors of case files (they do not stop the run)
@@ -56,10 +62,17 @@ class WebagentSession:
         self._planner: Planner | None = None
         # Cases this process ran and whose teardown report has not come yet: their traces.
         self._case_secrets: dict[str, Secrets] = {}
+        # Updates of passing cases the store could not take (full disk): merged from memory.
+        self.unstored: list[dict[str, Any]] = []
+        self._modules_described: set[Path] = set()
+        self._previous_sigterm: Any = None
         if not self.is_worker and collecting_cases(config):
             # Open (and if need be repair) the store before any xdist worker starts: a damaged
             # store is then moved aside once, by the process that reports it in the summary.
-            self.store.open()
+            try:
+                self.store.open()
+            except StoreUnavailable as error:
+                raise pytest.UsageError(str(error)) from None
 
     def trajectory_for(self, source: Path) -> TrajectoryFile:
         path = trajectory_path(source)
@@ -110,10 +123,21 @@ class WebagentSession:
             secrets=secrets,
             accept_downloads=_accepts_downloads(request),
             project_root=self.config.rootpath,
+            rerun=rerun_command(
+                self.config.invocation_params.args,
+                self.config.rootpath,
+                self.config.invocation_params.dir,
+                request.node.nodeid,
+            ),
         )
         self._case_secrets[request.node.nodeid] = secrets
         report = CaseReport(allure_active(self.config), self.settings.screenshots, secrets)
-        report.describe(case, {"mode": self.settings.mode, "browser": _browser_name(request)})
+        report.describe(
+            case,
+            _allure_title(request.node, case),
+            _browser_parameter(request),
+            {"mode": self.settings.mode},
+        )
         runner = CaseRunner(case, page, self.settings, self, context, report)
         request.node.stash[RUN_KEY] = CaseRun(runner, source, python=source.suffix == ".py")
         return runner
@@ -143,21 +167,79 @@ class WebagentSession:
             return
         runner, context = run.runner, run.runner.run_context
         statistics = item_statistics(
-            runner.results, run.source, context.case_id, runner.failed_usage
+            runner.results,
+            run.source,
+            context.case_id,
+            runner.failed_usage,
+            runner.unhealed,
+            total_steps=max(len(runner.case.steps), len(runner.steps)),
+            failed=report.failed,
         )
+        statistics["passed"] = report.passed
+        # Step texts and what the page held may quote a secret a page echoed: report placeholders.
+        for key in ("healed", "unhealed"):
+            statistics[key] = runner.secrets.mask_data(statistics[key])
         if run.python:
             # A Python test's steps are known only by running it: only a test that ran to its
             # end says which entries it uses (see recording.review_stale).
             statistics["python"] = True
             if report.passed:
                 statistics["steps"] = [list(step_key(step)) for step in runner.steps]
+            if run.source not in self._modules_described:
+                self._modules_described.add(run.source)
+                defined = defined_test_ids(item)
+                if defined is not None:
+                    statistics["module_tests"] = sorted(defined)
         report.webagent = statistics  # type: ignore[attr-defined]
         if report.passed:
             entries = runner.entries()
-            if entries and entries != context.trajectory.cases.get(context.case_id, []):
-                self.store.put_pending(
-                    self.run_id, context.trajectory.path, context.case_id, entries
-                )
+            base = context.trajectory.cases.get(context.case_id, [])
+            if entries and entries != base:
+                path, case_id = context.trajectory.path, context.case_id
+                try:
+                    self.store.put_pending(self.run_id, path, case_id, entries, base)
+                except StoreUnavailable as error:
+                    # Nothing lost: the controller merges it from memory (a worker's rides on
+                    # the report), and the summary says the store failed.
+                    update = {"file": str(path), "case": case_id, "entries": entries}
+                    statistics["unstored"] = {**update, "problem": str(error)}
+
+    def add_statistics(self, nodeid: str, statistics: dict[str, Any]) -> None:
+        """On the controller: one case's statistics (its own, or an xdist worker's)."""
+        unstored = statistics.pop("unstored", None)
+        if unstored is not None:
+            problem = str(unstored.pop("problem"))
+            if not self.unstored:
+                self.summary.problems.append(f"{problem} (updates kept in memory and merged)")
+            self.unstored.append(unstored)
+        self.summary.add(nodeid, statistics)
+
+    def finish(self, prune: bool) -> None:
+        """Session end on the controller: merge pending updates, then judge stale entries.
+
+        Nothing here may raise out of ``pytest_sessionfinish``: every file is merged on its own,
+        and what fails is reported in the summary and kept for the next run.
+        """
+        if not self.summary.cases:
+            # Nothing ran a case, so nothing is pending: a run of tests that never use the agent
+            # does not even create the working store.
+            return
+        merge.merge_pending(self.store, self.run_id, self.summary, self.unstored)
+        recording.review_stale(prune, self.summary)
+
+    def stop_on_sigterm(self) -> None:
+        """A cancelled CI job gets SIGTERM: stop as on Ctrl-C, so the session still ends and
+        merges what passed. Only when nobody else handles SIGTERM, and only once."""
+        if self.is_worker or threading.current_thread() is not threading.main_thread():
+            return
+        if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+            return
+        self._previous_sigterm = signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
+
+    def restore_sigterm(self) -> None:
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
 
     def on_teardown_report(self, report: pytest.TestReport) -> None:
         """Scrub and attach the Playwright traces pytest-playwright kept for a case."""
@@ -173,10 +255,46 @@ class WebagentSession:
     def header_lines(self) -> list[str]:
         s, sources = self.settings, self.settings.sources
         model = f"model {s.model} ({sources['webagent_model']})" if s.model else "no model"
-        return [
-            f"webagent: mode {s.mode} ({sources['webagent_mode']}), resolver {s.resolver}, "
-            f"{model}, step timeout {s.step_timeout_ms / 1000:g}s"
+        lines = [
+            f"webagent: mode {s.mode} ({sources['webagent_mode']}), resolver {s.resolver}"
+            f"{origin_note(sources['webagent_resolver'])}, {model}, step timeout "
+            f"{s.step_timeout_ms / 1000:g}s{origin_note(sources['webagent_step_timeout'])}"
         ]
+        others = other_set_values(s)
+        if others:
+            lines.append("webagent: also set: " + ", ".join(others))
+        return lines
+
+
+def _interrupt_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise KeyboardInterrupt("SIGTERM: stopping; merging the trajectories of the cases that passed")
+
+
+def defined_test_ids(item: pytest.Item) -> set[str] | None:
+    """Every test id the module of ``item`` defines now, whatever was selected to run.
+
+    The module is imported, so collecting it again is cheap and shows tests that ``-k`` or a
+    node id left out; a test id not among them was renamed or deleted. None when that cannot be
+    told (the module does not collect cleanly).
+    """
+    module = item.getparent(pytest.Module)
+    if module is None or not trajectory_path(module.path).exists():
+        return None
+    ids: set[str] = set()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # collection warnings were shown once already
+            nodes: list[pytest.Item | pytest.Collector] = list(module.collect())
+            while nodes:
+                node = nodes.pop()
+                if isinstance(node, pytest.Function):
+                    ids.add(case_id_of(node))
+                elif isinstance(node, pytest.Collector):
+                    nodes.extend(node.collect())
+    except Exception:  # any collection failure only means "not known"
+        return None
+    return ids
 
 
 def _browser_name(request: pytest.FixtureRequest) -> str:
@@ -184,6 +302,27 @@ def _browser_name(request: pytest.FixtureRequest) -> str:
         return str(request.getfixturevalue("browser_name"))
     except pytest.FixtureLookupError:
         return "chromium"
+
+
+def _browser_parameter(request: pytest.FixtureRequest) -> dict[str, str]:
+    """``browser_name`` as an Allure parameter, named as pytest-playwright's parametrization
+    names it; nothing when that parametrization already reports it (a Python test)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "browser_name" in callspec.params:
+        return {}
+    return {"browser_name": _browser_name(request)}
+
+
+def _allure_title(item: pytest.Item, case: Case) -> str | None:
+    """pytest's name of the item, with a case's own name in place of a test function's
+    (``Sign in[chromium]`` for ``test_sign_in[chromium]``); None keeps allure-pytest's title."""
+    if item.path.suffix != ".py":
+        return item.name  # a YAML case's item is named after the case already
+    spec = spec_of(item)
+    if spec is None or not (spec.name or spec.file_cases):
+        return None
+    original = getattr(item, "originalname", item.name)
+    return case.name + item.name[len(original) :]
 
 
 def _accepts_downloads(request: pytest.FixtureRequest) -> bool:

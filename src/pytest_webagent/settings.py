@@ -1,6 +1,8 @@
 """Every option of the plugin, declared once, resolved with one precedence rule.
 
-Precedence: command line > ini file > environment variable > default. ``OPTIONS`` drives both the
+Precedence: command line > environment variable > ini file > default, as in most tools: the ini is
+the project's shared choice, the environment the choice of this machine or CI job, the command line
+the choice of this run. ``OPTIONS`` drives both the
 registration with pytest and the resolution, and ``docs/configuration.md`` is checked against it,
 so an option cannot exist without being documented.
 """
@@ -124,7 +126,7 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec(
         "webagent_llm_timeout",
-        "Seconds to wait for one model response.",
+        "Seconds one model request may take, its whole answer included.",
         default="60",
         cli="--webagent-llm-timeout",
         env="WEBAGENT_LLM_TIMEOUT",
@@ -159,9 +161,19 @@ OPTIONS: tuple[OptionSpec, ...] = (
         metavar="N",
     ),
     OptionSpec(
+        "webagent_effect_reflections",
+        "How many times a model is told that its actions for a step changed nothing on the page, "
+        "and may go on, before the step is recorded.",
+        default="1",
+        cli="--webagent-effect-reflections",
+        env="WEBAGENT_EFFECT_REFLECTIONS",
+        parse=_count(0, 5),
+        metavar="N",
+    ),
+    OptionSpec(
         "webagent_snapshot_tokens",
         "Token budget for the page snapshot in one prompt; larger snapshots are pruned.",
-        default="6000",
+        default="3000",
         cli="--webagent-snapshot-tokens",
         env="WEBAGENT_SNAPSHOT_TOKENS",
         parse=_count(500, 200_000),
@@ -216,6 +228,15 @@ OPTIONS: tuple[OptionSpec, ...] = (
         parse=parse_allowed_origins,
         metavar="ORIGINS",
         ini_type="linelist",
+    ),
+    OptionSpec(
+        "webagent_report_md",
+        "Write the drift report (steps healed or failed after drift) as Markdown to this file. "
+        "Default: none (it is still appended to $GITHUB_STEP_SUMMARY when that is set and "
+        "something drifted).",
+        cli="--webagent-report-md",
+        env="WEBAGENT_REPORT_MD",
+        metavar="PATH",
     ),
     OptionSpec(
         "webagent_browser_executable",
@@ -273,6 +294,11 @@ class Settings:
         return tuple(self.values.get("webagent_allowed_origins") or ())
 
     @property
+    def report_md(self) -> Path | None:
+        value = self.values["webagent_report_md"]
+        return Path(value) if value else None
+
+    @property
     def browser_executable(self) -> Path | None:
         value = self.values["webagent_browser_executable"]
         return Path(value) if value else None
@@ -319,16 +345,44 @@ def resolve(config: pytest.Config, environ: dict[str, str] | None = None) -> Set
     return Settings(values, sources, tuple(config.getini("webagent_ignore")))
 
 
+HEADER_OPTIONS = ("webagent_mode", "webagent_model", "webagent_resolver", "webagent_step_timeout")
+HIDDEN_VALUES = ("webagent_api_key", "webagent_base_url")  # a key, or credentials in a URL
+
+
+def origin_note(source: str) -> str:
+    """`` (environment X)`` after a value in the header; nothing for a default."""
+    return "" if source == "default" else f" ({source})"
+
+
+def other_set_values(settings: Settings) -> list[str]:
+    """``name value (source)`` of every option set somewhere but not shown on the header's first
+    line, so the header says where every value that is not a default came from."""
+    shown = []
+    for spec in OPTIONS:
+        source = settings.sources.get(spec.ini, "default")
+        if spec.ini in HEADER_OPTIONS or source == "default":
+            continue
+        value = settings.values[spec.ini]
+        if spec.ini in HIDDEN_VALUES:
+            text = "set"
+        elif isinstance(value, tuple):
+            text = " ".join(value)
+        else:
+            text = f"{value:g}" if isinstance(value, float) else str(value)
+        shown.append(f"{spec.ini} {text} ({source})")
+    return shown
+
+
 def _lookup(config: pytest.Config, spec: OptionSpec, env: Any) -> tuple[str, str]:
     if spec.cli and config.getoption(spec.dest, None) is not None:
         # An empty value on the command line is a mistake, not "use the default": it is parsed
         # (and rejected) like any other, except for options whose empty value means "none".
         return str(config.getoption(spec.dest)), f"command line {spec.cli}"
+    if spec.env and env.get(spec.env, "") != "":
+        return str(env[spec.env]), f"environment {spec.env}"
     ini_value = config.getini(spec.ini)
     if isinstance(ini_value, list):  # a linelist: lines of an ini value, or a TOML list
         ini_value = "\n".join(str(line) for line in ini_value)
     if ini_value not in ("", None):
         return str(ini_value), f"ini {spec.ini}"
-    if spec.env and env.get(spec.env, "") != "":
-        return str(env[spec.env]), f"environment {spec.env}"
     return spec.default, "default"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -13,9 +14,15 @@ from pytest_webagent.testing import OpenAITestServer
 
 
 def encodings(value: str) -> set[str]:
-    """The forms in which a value can end up in text: as is, URL-encoded, JSON-escaped."""
-    escaped = value.encode("unicode_escape").decode()
-    return {value, quote(value, safe=""), quote_plus(value), escaped}
+    """The forms in which a value can end up in text: as is, stripped, URL-encoded the ways
+    browsers do (``%20`` or ``+``, ``~`` as ``%7E`` in forms), JSON-escaped, in a ``repr`` and
+    regex-escaped (``re.compile('a\\-b')``)."""
+    forms = {value, value.strip()}
+    for form in list(forms):
+        forms |= {quote(form, safe=""), quote_plus(form), form.encode("unicode_escape").decode()}
+        forms |= {quote_plus(form, safe="").replace("~", "%7E"), repr(form)[1:-1]}
+        forms |= {re.escape(form), repr(re.escape(form))[1:-1]}
+    return {form for form in forms if form}
 
 
 def files_under(root: Path) -> Iterator[tuple[str, bytes]]:

@@ -155,32 +155,31 @@ def test_obedient_answers_are_refused_and_page_text_stays_data(
     allowed = f"(allowed: {site.url})"
     hint = f"  hint: if the case should go there, allow it: webagent_allowed_origins = {other.url}*"
     left = "*navigation left the allowed origins in case '{}'"
+    stopped = "before the request left the browser: not on an allowed origin"
     result.stdout.fnmatch_lines(
         [
             left.format("see partner offers"),
             "  step 1: See partner offers",
             "  mode: missing",
-            f'  the page went to {other.url}/offers.html (after click get_by_role("link", '
-            f'name="Partner offers")), which is not on an allowed origin {allowed}',
+            f"  stopped the page from going to {other.url}/offers.html (after click "
+            f'get_by_role("link", name="Partner offers")) {stopped} {allowed}',
             hint,
             left.format("apply the coupon"),
-            f"  the page went to {other.url}/collect.html?… (after press *key='Enter'), which "
-            f"is not on an allowed origin {allowed}",
+            f"  stopped the page from going to {other.url}/collect.html?… (after press "
+            f"*key='Enter') {stopped} {allowed}",
             hint,
             left.format('click "special deal"'),
-            f'  the page went to {other.url}/landing.html (after click get_by_role("link", '
-            f'name="Special deal", exact=True)), which is not on an allowed origin {allowed}',
+            f"  stopped the page from going to {other.url}/landing.html (after click "
+            f'get_by_role("link", name="Special deal", exact=True)) {stopped} {allowed}',
             hint,
         ]
     )
     assert len(asked(server, "See partner offers")) == 1
     assert len(asked(server, "Apply the coupon")) == 1
     assert COUPON not in result.stdout.str() + result.stderr.str()
-    # Refused navigations never left; the link, form and redirect were met after the fact.
-    pages = [path.split("?")[0] for path in other.paths if path != "/favicon.ico"]
-    assert sorted(pages) == [
-        "/collect.html", "/landing.html", "/offers.html"
-    ]  # fmt: skip
+    # Nothing reached the other site: refused navigations never left, and the link, the form
+    # and the redirect were stopped before their requests left (issue 15, break 1).
+    assert other.paths == []
     assert_page_text_is_marked_as_data(asked(server, "Show my orders")[0])
     recorded = project.trajectory("cases/hostile.yaml")
     assert not recorded.exists()  # nothing that failed is recorded

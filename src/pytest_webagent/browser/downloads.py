@@ -9,6 +9,7 @@ its fixture) setting ``accept_downloads: true``.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from contextlib import suppress
 
 from playwright.sync_api import Download, Page
@@ -23,8 +24,10 @@ class DownloadRefusedWarning(UserWarning):
     """A page started a download; it was cancelled because the case did not opt in."""
 
 
-def refuse_downloads(page: Page, case_label: str) -> None:
+def refuse_downloads(page: Page, case_label: str, mask: Callable[[str], str]) -> None:
     """Cancel every download ``page`` starts, saying so as a warning that names the case.
+
+    ``mask`` hides secret values: a page can name a download after what was typed.
 
     Named by case, not step: the download event trails the click (it arrives while the next step
     runs).
@@ -37,11 +40,13 @@ def refuse_downloads(page: Page, case_label: str) -> None:
         # raises "canceled".)
         with suppress(PlaywrightError):
             download.delete()
+        name, source = download.suggested_filename, shown_url(download.url)
         warnings.warn(
             DownloadRefusedWarning(
-                f"{case_label}: the page started a download of {download.suggested_filename!r} "
-                f"from {shown_url(download.url)}; it was cancelled: downloads are off unless the "
-                f"case opts in ({OPT_IN})"
+                mask(
+                    f"{case_label}: the page started a download of {name!r} from {source}; it "
+                    f"was cancelled: downloads are off unless the case opts in ({OPT_IN})"
+                )
             ),
             stacklevel=1,
         )

@@ -14,9 +14,11 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 from pytest_webagent.browser.more_actions import MORE_ACTIONS, MoreActions
+from pytest_webagent.browser.origins import origin_of
 from pytest_webagent.errors import ActionFailed, CheckFailed, StepFailed
 
 Action = dict[str, Any]
+FRAME_HOP = "internal:control=enter-frame"  # how a selector goes into an iframe
 ValueResolver = Callable[[str], str]
 
 
@@ -69,15 +71,35 @@ def _reason(error: BaseException) -> str:
 
 
 class Executor:
-    def __init__(self, page: Page, resolve_value: ValueResolver = lambda value: value) -> None:
+    def __init__(
+        self,
+        page: Page,
+        resolve_value: ValueResolver = lambda value: value,
+        resolve_url: ValueResolver = lambda url: url,
+    ) -> None:
         self.page = page
         self._resolve_value = resolve_value  # secrets become real values only here
+        self._resolve_url = resolve_url  # and in URLs the case names itself
         # Fields a secret was typed into: screenshots paint over them.
         self.secret_fields: list[Locator] = []
         self.more = MoreActions()  # the verbs beyond click and fill (browser/more_actions.py)
 
     def locate(self, action: Action) -> Locator:
         return self.page.locator(action["target"]["selector"])
+
+    def _refuse_other_origin_frame(self, action: Action, target: Locator, timeout: float) -> None:
+        """Never act in a frame of another origin: a page can embed any site (one that collects
+        what is typed) and make it look like part of itself. Only targets that enter a frame
+        cost the extra round trip."""
+        if FRAME_HOP not in action["target"]["selector"]:
+            return
+        frame_origin = target.evaluate("e => e.ownerDocument.location.origin", timeout=timeout)
+        page_origin = origin_of(self.page.url)
+        if frame_origin != page_origin:
+            raise ActionFailed(
+                f"refused to {action['type']} {action['target']['code']}: it is in a frame of "
+                f"another origin ({frame_origin}), and frames of other origins are never acted on"
+            )
 
     def run(self, action: Action, timeout_ms: float) -> None:
         kind = action["type"]
@@ -87,7 +109,7 @@ class Executor:
             else:
                 self._act(action, timeout_ms)
         except StepFailed:
-            raise  # already says what failed (e.g. an upload refused), in words for people
+            raise  # already says what failed (a refused URL or upload), in words for people
         except AssertionError as error:
             raise CheckFailed(f"{self._expectation(action)}: {_first_line(error)}") from error
         except PlaywrightError as error:
@@ -96,17 +118,20 @@ class Executor:
     def _act(self, action: Action, timeout: float) -> None:
         kind = action["type"]
         if kind == "navigate":
-            self.page.goto(self._resolve_value(action["url"]), timeout=timeout)
+            self.page.goto(self._resolve_url(action["url"]), timeout=timeout)
             return
         if kind == "press" and "target" not in action:
             self.page.keyboard.press(action["key"])
             return
         if kind in MORE_ACTIONS:
             target = self.locate(action) if "target" in action else None
+            if target is not None:
+                self._refuse_other_origin_frame(action, target, timeout)
             value = self._resolve_value(action.get("value", ""))
             self.more.run(self.page, target, action, value, timeout)
             return
         target = self.locate(action)
+        self._refuse_other_origin_frame(action, target, timeout)
         if kind == "click":
             target.click(timeout=timeout)
         elif kind == "fill":

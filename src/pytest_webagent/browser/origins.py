@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from pytest_webagent.cases.model import Case, StepKind
+from pytest_webagent.cases.model import Case, Step, StepKind
 from pytest_webagent.resolve.phrases import parse_action
 
 ANY_ORIGIN = "*"
@@ -28,16 +28,53 @@ HOW_TO_ALLOW = (
 )
 
 
+# Schemes the URL standard calls special: in them a backslash is a slash, as in browsers.
+SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp", "file")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_EDGE_CONTROLS = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
+_TABS_AND_NEWLINES = re.compile(r"[\t\n\r]")
+
+
+def _scheme(url: str) -> str:
+    found = _SCHEME.match(url)
+    return found[1].lower() if found else ""
+
+
+def browser_url(url: str, base: str = "") -> str:
+    """``url`` (resolved against ``base``) as a browser reads it, before Python parses it.
+
+    The URL standard (WHATWG), which browsers follow, differs from Python's ``urljoin`` and
+    ``urlsplit`` exactly where a URL can be made to look same-origin to Python and go elsewhere
+    in the browser: ``/\\other``, ``\\\\other``, ``http:\\\\other`` and
+    ``http://site:1\\@other/`` all go to ``other``. So, as the standard does: leading and
+    trailing blanks and control characters are dropped, tabs and newlines removed anywhere, and
+    in special schemes (http, https…) backslashes before the query are slashes; a special scheme
+    followed by no slashes names a host unless it is the base's own scheme.
+    """
+    url = _TABS_AND_NEWLINES.sub("", _EDGE_CONTROLS.sub("", url))
+    found = _SCHEME.match(url)
+    scheme = found[1].lower() if found else urlsplit(base).scheme.lower()
+    if scheme in SPECIAL_SCHEMES:
+        end = min((url.find(mark) for mark in "?#" if mark in url), default=len(url))
+        url = url[:end].replace("\\", "/") + url[end:]
+        rest = url[found.end() :] if found else ""
+        slashes_ignored = rest.startswith("///") or (rest[:1] != "/" and scheme != _scheme(base))
+        if found and scheme != "file" and slashes_ignored:
+            url = f"{scheme}://{rest.lstrip('/')}"  # the host comes next, whatever the slashes
+    return urljoin(base, url) if base else url
+
+
 def origin_of(url: str) -> str | None:
     """``scheme://host[:port]`` of an http(s) URL, normalised; None for any other URL.
 
     A ``blob:`` URL belongs to the origin that made it. Hosts are lower-case and punycode, the
     default port is dropped: the same origin is always spelled the same way.
     """
-    parts = urlsplit(url.strip())
+    url = browser_url(url)
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "blob":
-        return origin_of(url.strip()[len("blob:") :])
+        return origin_of(url[len("blob:") :])
     if scheme not in WEB_SCHEMES or not parts.hostname:
         return None
     try:
@@ -105,7 +142,7 @@ class AllowedOrigins:
 
     def absolute(self, url: str, page_url: str) -> str:
         """Where a navigation to ``url`` from ``page_url`` goes, as Playwright resolves it."""
-        return urljoin(page_url if origin_of(page_url) else self.base_url, url)
+        return browser_url(url, page_url if origin_of(page_url) else self.base_url)
 
     def refusal(self, url: str) -> str | None:
         """Why going to ``url`` (absolute) is refused, in words a model can act on; None if not.
@@ -130,14 +167,21 @@ class AllowedOrigins:
         return HOW_TO_ALLOW.format(origin=origin)
 
 
+def navigate_urls(steps: Iterable[Step]) -> set[str]:
+    """The URLs of explicit ``Go to "..."`` steps, as written (placeholders kept)."""
+    found = set()
+    for step in steps:
+        intent = parse_action(step.text) if step.kind is StepKind.ACTION else None
+        if intent is not None and intent.type == "navigate":
+            found.add(str(intent.fields["url"]))
+    return found
+
+
 def named_urls(case: Case, base_url: str | None) -> list[str]:
     """The URLs the case names itself, absolute: its ``url:`` and its explicit navigate steps."""
     named = [case.url] if case.url else []
-    for step in case.steps:
-        intent = parse_action(step.text) if step.kind is StepKind.ACTION else None
-        if intent is not None and intent.type == "navigate":
-            named.append(str(intent.fields["url"]))
-    return [urljoin(base_url or "", url) for url in named]
+    named += sorted(navigate_urls(case.steps))
+    return [browser_url(url, base_url or "") for url in named]
 
 
 def shown_url(url: str, limit: int = 200) -> str:

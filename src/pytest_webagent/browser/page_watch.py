@@ -10,7 +10,7 @@ refused (``downloads``) unless the case opted in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 from playwright.sync_api import Dialog, Frame, Page, Request
@@ -19,6 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pytest_webagent.browser.downloads import refuse_downloads
 from pytest_webagent.browser.executor import Action, describe_action
+from pytest_webagent.browser.navigation_guard import NavigationGuard
 from pytest_webagent.browser.origins import AllowedOrigins, shown_url
 from pytest_webagent.browser.page_faults import (
     DIALOG_HINT,
@@ -41,7 +42,13 @@ CRASH_GRACE_MS = 1500
 
 class PageWatch:
     def __init__(
-        self, page: Page, allowed: AllowedOrigins, *, accept_downloads: bool, case: Case
+        self,
+        page: Page,
+        allowed: AllowedOrigins,
+        *,
+        accept_downloads: bool,
+        case: Case,
+        mask: Callable[[str], str] = str,
     ) -> None:
         self.page = page
         self.allowed = allowed
@@ -51,12 +58,14 @@ class PageWatch:
         self._failed_load: tuple[str, str] | None = None  # (URL, error) of the last one
         self._crashed = False
         self._dialogs: list[str] = []
+        # Stops main-frame requests to other origins before they leave (none to stop with "*").
+        self._guard = None if allowed.any else NavigationGuard(page, allowed.allows)
         page.on("framenavigated", self._on_navigated)
         page.on("requestfailed", self._on_request_failed)
         page.on("crash", self._on_crash)
         page.on("dialogclosed", self._on_dialog)
         if not accept_downloads:
-            refuse_downloads(page, f"{case.location}: case {case.item_name!r}")
+            refuse_downloads(page, f"{case.location}: case {case.item_name!r}", mask)
 
     # -- checks ------------------------------------------------------------------------------
     def open(self, target: str, url: str, timeout_ms: float) -> None:
@@ -70,6 +79,7 @@ class PageWatch:
         except PlaywrightError as error:
             if may_be_a_crash(error):
                 self.raise_if_crashed(error)
+            self._raise_if_stopped(error)  # a redirect to another origin, for one
             if not isinstance(error, PlaywrightTimeout):
                 raise PageNotLoaded(f"could not open {url}: {first_line(error)}") from error
             reached = self.page.url != "about:blank"
@@ -96,6 +106,7 @@ class PageWatch:
     def check(self) -> None:
         if self._crashed:
             raise PageCrashed()
+        self._raise_if_stopped(None)
         failed, self._failed_load = self._failed_load, None
         left, self._left_to = self._left_to, None
         on_error_page = self.page.url.startswith(ERROR_PAGE)
@@ -131,12 +142,27 @@ class PageWatch:
             self.check()
         except (StepFailed, PlaywrightError) as failure:
             self._failed_load = None  # this step failed already: not the next one's failure
+            if not isinstance(failure, LeftAllowedOrigins):
+                self._raise_if_stopped(failure)  # why a navigate action or a wait failed
             if not isinstance(failure, PageCrashed) and may_be_a_crash(failure):
                 self.raise_if_crashed(failure)
             if isinstance(failure, StepFailed) and self._dialogs:
                 # A dismissed confirm() shows only later, when a check fails: name it there.
                 failure.hints.append(f"the page opened: {', '.join(self._dialogs)}; {DIALOG_HINT}")
             raise
+
+    def _raise_if_stopped(self, error: BaseException | None) -> None:
+        """Fail with the main-frame navigation the guard stopped, if it stopped one."""
+        stopped = self._guard.take() if self._guard is not None else None
+        if stopped is None:
+            return
+        self._failed_load, self._left_to = None, None  # the blocked request's error page
+        raise LeftAllowedOrigins(
+            f"stopped the page from going to {shown_url(stopped)} ({self._after()}) before the "
+            f"request left the browser: not on an allowed origin "
+            f"(allowed: {self.allowed.describe()})",
+            hints=[self.allowed.how_to_allow(stopped)],
+        ) from error
 
     # -- events ------------------------------------------------------------------------------
     def _on_navigated(self, frame: Frame) -> None:

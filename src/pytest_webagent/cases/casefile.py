@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from pytest_webagent.cases.model import Case, Link, MarkSpec, Step, StepKind, step_kind_and_template
 from pytest_webagent.cases.templating import (
@@ -21,6 +20,9 @@ from pytest_webagent.cases.templating import (
 from pytest_webagent.cases.yamlsource import KeyPath, YamlDocument, format_key_path, load_yaml
 from pytest_webagent.errors import CaseFileError
 from pytest_webagent.schemas import case_validator
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 MAX_ID_LENGTH = 40
 
@@ -54,6 +56,11 @@ def _validate(document: YamlDocument) -> None:
             document.location(()),
             f"a case file holds a mapping (one case, or `cases:` with a list); this one is {kind}",
         )
+    nan = find_nan(document.data)
+    if nan is not None:
+        raise CaseFileError(document.location(nan), NAN_PROBLEM, format_key_path(nan))
+    from jsonschema.exceptions import best_match  # on first use, as in schemas/__init__.py
+
     error = best_match(case_validator().iter_errors(document.data))
     if error is None:
         return
@@ -62,6 +69,34 @@ def _validate(document: YamlDocument) -> None:
     raise CaseFileError(
         document.location(key_path), _describe(error), format_key_path(key_path) or "(top level)"
     )
+
+
+NAN_PROBLEM = (
+    "`.nan` is not a number a case can use (every comparison with it is false, so a limit of "
+    "`.nan` seconds would hold nothing); write a number"
+)
+
+
+def find_nan(data: Any, key_path: KeyPath = ()) -> KeyPath | None:
+    """Where YAML's ``.nan`` (a float that is not a number) is in ``data``, if anywhere.
+
+    JSON Schema cannot refuse it: ``exclusiveMinimum``, ``maximum`` are comparisons, and every
+    comparison with NaN is false, so ``timeout: .nan`` would pass as "within range".
+    """
+    if isinstance(data, float) and math.isnan(data):
+        return key_path
+    children = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in children:
+        found = find_nan(value, (*key_path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def problem(error: ValidationError) -> str:
@@ -76,6 +111,8 @@ def _most_specific(error: ValidationError) -> ValidationError:
     without ``name``, or a step with ``do: 5``, wants the error inside that branch, not "matches
     no branch". The meant branch is the one with the fewest complaints about the mapping itself.
     """
+    from jsonschema.exceptions import best_match
+
     while error.validator == "oneOf" and error.context:
         branches: dict[Any, list[ValidationError]] = {}
         for sub in error.context:
@@ -172,10 +209,17 @@ def _expand(document: YamlDocument, raw: dict[str, Any], case_path: KeyPath) -> 
             else None,
             url_line=document.location((*case_path, "url")).line if "url" in raw else 0,
             tags=tuple(raw.get("tags", ())),
-            marks=tuple(_mark(spec) for spec in raw.get("marks", ())),
+            marks=tuple(
+                _mark(document, spec, (*case_path, "marks", index))
+                for index, spec in enumerate(raw.get("marks", ()))
+            ),
             usefixtures=tuple(raw.get("usefixtures", ())),
             saves_state=raw.get("saves_state", ""),
             uses_state=raw.get("uses_state", ""),
+            usefixtures_lines=tuple(
+                document.line_of((*case_path, "usefixtures", index))
+                for index in range(len(raw.get("usefixtures", ())))
+            ),
             labels=_labels(raw),
             links=tuple(_link(spec) for spec in raw.get("links", ())),
             params=row,
@@ -224,29 +268,62 @@ def _readable_id(row: dict[str, Any]) -> str:
 
 
 def _deduplicate(ids: list[str]) -> list[str]:
+    """Repeated ids get a number, one no other row has: ``x0, x, x`` -> ``x0, x1, x2`` (a plain
+    counter would make the second ``x0`` too: two items with one node id and trajectory key)."""
     totals = Counter(ids)
-    seen: Counter[str] = Counter()
+    taken = {row_id for row_id in ids if totals[row_id] == 1}
+    next_number: Counter[str] = Counter()
     unique: list[str] = []
     for row_id in ids:
         if totals[row_id] > 1:
-            unique.append(f"{row_id}{seen[row_id]}")
-            seen[row_id] += 1
-        else:
-            unique.append(row_id)
+            candidate = f"{row_id}{next_number[row_id]}"
+            while candidate in taken:
+                next_number[row_id] += 1
+                candidate = f"{row_id}{next_number[row_id]}"
+            next_number[row_id] += 1
+            row_id = candidate
+        taken.add(row_id)
+        unique.append(row_id)
     return unique
 
 
-def _mark(spec: str | dict[str, Any]) -> MarkSpec:
+CONDITIONAL_MARKS = ("skipif", "xfail")
+
+
+def _mark(document: YamlDocument, spec: str | dict[str, Any], key_path: KeyPath) -> MarkSpec:
     if isinstance(spec, str):
         return MarkSpec(spec)
     name, value = next(iter(spec.items()))
     if value is None:
         return MarkSpec(name)
     if isinstance(value, dict):
+        _check_condition(document, name, value, (*key_path, name))
         return MarkSpec(name, kwargs=dict(value))
     if name in ("skip", "xfail"):
         return MarkSpec(name, kwargs={"reason": value})
+    if name == "skipif":
+        _refuse_string_condition(document, name, (*key_path, name))
     return MarkSpec(name, args=(value,))
+
+
+def _check_condition(
+    document: YamlDocument, name: str, kwargs: dict[str, Any], key_path: KeyPath
+) -> None:
+    condition = kwargs.get("condition", False)
+    if name in CONDITIONAL_MARKS and not isinstance(condition, bool):
+        _refuse_string_condition(document, name, (*key_path, "condition"))
+
+
+def _refuse_string_condition(document: YamlDocument, name: str, key_path: KeyPath) -> None:
+    """pytest evaluates a string condition of skipif/xfail as Python (``eval``) when the test is
+    set up; a case file is data and must never run code, so only true or false is accepted."""
+    raise CaseFileError(
+        document.location(key_path),
+        f"the condition of `{name}` must be true or false: pytest would run a string condition "
+        f"as Python, and case files are data; write `{name}: {{condition: true, reason: ...}}`, "
+        "or select cases with tags and -m (a Python test can compute conditions)",
+        format_key_path(key_path),
+    )
 
 
 def _steps(

@@ -75,6 +75,7 @@ class Case:
     url_line: int = 0  # line of `url:` (0 when the case has none)
     saves_state: str = ""  # after passing, save the browser's storage state under this name
     uses_state: str = ""  # start from the storage state saved under this name
+    usefixtures_lines: tuple[int, ...] = ()  # line of each name in `usefixtures:`
 
     @property
     def item_name(self) -> str:

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema.exceptions import best_match
 
-from pytest_webagent.cases.casefile import problem
+from pytest_webagent.cases.casefile import NAN_PROBLEM, find_nan, problem
 from pytest_webagent.cases.model import Case, Step, StepKind, step_kind_and_template
 from pytest_webagent.cases.templating import TemplateError, render
 from pytest_webagent.compat import parameter_ids
@@ -59,6 +58,10 @@ class CaseSpec:
 def draft(raw: Any, where: Location, what: str) -> StepDraft:
     """A step given as YAML gives it (a string, or ``{"do"|"expect"|"judge": text, ...}``)."""
     __tracebackhide__ = True
+    if find_nan(raw) is not None:
+        raise CaseDefinitionError(f"{where}: {what}: {NAN_PROBLEM}")
+    from jsonschema.exceptions import best_match  # on first use, as in schemas/__init__.py
+
     invalid = best_match(validator_for("case.schema.json", "step").iter_errors(raw))
     if invalid is not None:
         raise CaseDefinitionError(f"{where}: {what}: {problem(invalid)}")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pytest_webagent.cases.model import Case, Step, StepKind
 from pytest_webagent.cases.templating import remembered_name
+from pytest_webagent.commands.effect_code import effect_comments, effect_statements
 from pytest_webagent.commands.layout import INDENT, render, string_literal
 from pytest_webagent.commands.locator_code import Imports, Segment, UnsupportedLocator, chain
 from pytest_webagent.commands.marks import mark_decorators
@@ -119,6 +120,17 @@ class _TestBody:
                 self.lines += action_lines(action, self.values, self.imports, timeout, level)
             except (UnsupportedLocator, MissingValue) as problem:
                 raise CaseNotExportable(f"{label}: {problem}") from None
+        self._effect(entry.get("effect"), label, level)
+
+    def _effect(self, effect: dict[str, object] | None, label: str, level: int) -> None:
+        """What replay waits for after the step's actions, as checks (effect_code.py)."""
+        try:
+            checks = effect_statements(effect, self.values.expression, self.imports)
+        except (UnsupportedLocator, MissingValue) as problem:
+            raise CaseNotExportable(f"{label}: {problem}") from None
+        self.lines += [render(check, level) for check in checks]
+        for note in effect_comments(effect):
+            self.lines += _comment(note, level)
 
     def _settle(self, url_path: str | None, step: Step) -> None:
         """Replay lets a page that the previous step opened load its scripts before acting."""

@@ -15,6 +15,7 @@ import sys
 from pytest_webagent.commands import Subcommands, add_command, plural
 from pytest_webagent.commands.sources import Source, find_sources
 from pytest_webagent.errors import CaseFileError, TrajectoryFileError
+from pytest_webagent.replay.locking import trajectory_lock
 from pytest_webagent.replay.recording import find_stale
 from pytest_webagent.replay.trajectory import TrajectoryFile
 
@@ -51,6 +52,12 @@ def run(args: argparse.Namespace) -> int:
         except (CaseFileError, TrajectoryFileError) as error:
             print(f"error: {error}; its trajectory is left as it is", file=sys.stderr)
             tally.errors += 1
+        except OSError as error:
+            print(
+                f"error: {source.trajectory}: {error.strerror or error}; it is left as it is",
+                file=sys.stderr,
+            )
+            tally.errors += 1
     summary = f"prune: {plural(tally.entries, 'stale entry', 'stale entries')} {tally.verb}"
     if tally.files:
         summary += f", {plural(tally.files, 'trajectory file')} of deleted case files {tally.verb}"
@@ -69,23 +76,24 @@ def _prune(source: Source, dry_run: bool, tally: _Tally) -> None:
         tally.modules += 1
         return
     if not source.path.exists():
-        trajectory = TrajectoryFile.load(source.trajectory)  # refuse to delete what is not ours
-        count = plural(sum(map(len, trajectory.cases.values())), "entry", "entries")
-        print(
-            f"{source.trajectory}: {tally.verb} whole ({count}): its case file {source.path} "
-            "no longer exists"
-        )
-        if not dry_run:
-            source.trajectory.unlink()
+        with trajectory_lock(source.trajectory):  # not while a run writes it
+            trajectory = TrajectoryFile.load(source.trajectory)  # refuse to delete what isn't ours
+            count = plural(sum(map(len, trajectory.cases.values())), "entry", "entries")
+            print(
+                f"{source.trajectory}: {tally.verb} whole ({count}): its case file {source.path} "
+                "no longer exists"
+            )
+            if not dry_run:
+                source.trajectory.unlink()
         tally.files += 1
         return
-    stale = find_stale(source.path)
+    # Judged and rewritten under the lock the session-end merge takes: a case a pytest run
+    # records into the file meanwhile is neither judged stale from an old copy nor lost.
+    stale = find_stale(source.path, prune=not dry_run)
     if stale is None or not stale.entries:
         return
     count = plural(len(stale.entries), "stale entry", "stale entries")
     print(f"{source.trajectory}: {count} {tally.verb}")
     for case_id, entry in stale.entries:
         print(f"  {case_id}: {entry['text']}")
-    if not dry_run:
-        stale.prune()
     tally.entries += len(stale.entries)

@@ -19,6 +19,7 @@ from pytest_webagent.commands.locator_code import Imports, UnsupportedLocator
 from pytest_webagent.commands.playwright_code import action_statement, literal_value
 from pytest_webagent.commands.sources import Source, find_sources
 from pytest_webagent.errors import CaseFileError, TrajectoryFileError
+from pytest_webagent.replay.effect import describe as describe_effect
 from pytest_webagent.replay.trajectory import Entry, TrajectoryFile, step_key
 
 STEP = "    "  # indentation of a step under its case
@@ -127,6 +128,8 @@ def _entry(entry: Entry) -> None:
             code = f"# {action['type']} (cannot be shown as code: {problem})"
         for line in code.splitlines():
             print(f"{DETAIL}{line}")
+    for change in describe_effect(entry.get("effect") or {}):
+        print(f"{DETAIL}effect: {change}")
 
 
 def _who(resolved_by: str) -> str:

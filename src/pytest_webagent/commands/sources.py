@@ -13,9 +13,10 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
+from pytest_webagent.cases.recognise import CASE_SUFFIXES, looks_like_case_file
+from pytest_webagent.commands.inifile import ini_ignore_patterns
 from pytest_webagent.replay.trajectory import TRAJECTORY_DIR, trajectory_path
 
-CASE_SUFFIXES = (".yaml", ".yml")  # what the plugin collects (collection.CASE_SUFFIXES)
 MODULE_SUFFIX = ".py"
 # pytest's default `norecursedirs`: where a folder walk does not look.
 SKIPPED_DIRS = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
@@ -50,16 +51,25 @@ def add_ignore_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# Glob patterns and the folder they are relative to: --ignore's (the current folder) and the ini
+# file's webagent_ignore (its folder, the rootdir).
+IgnoreRules = tuple[tuple[Path, tuple[str, ...]], ...]
+
+
 def find_sources(paths: list[Path], ignore: tuple[str, ...] = ()) -> list[Source]:
-    """The sources under ``paths`` in a stable order; ``UsageProblem`` for a path that is none."""
+    """The sources under ``paths`` in a stable order; ``UsageProblem`` for a path that is none.
+
+    A folder walk skips what ``ignore`` (``--ignore``) and the ini's ``webagent_ignore`` name."""
+    cwd = Path.cwd().resolve()
+    rules: IgnoreRules = ((cwd, ignore), ini_ignore_patterns(cwd))
     found: dict[Path, Source] = {}
     for path in paths:
-        for source in _sources(path, ignore):
+        for source in _sources(path, rules):
             found.setdefault(source.path, source)
     return list(found.values())
 
 
-def _sources(path: Path, ignore: tuple[str, ...]) -> list[Source]:
+def _sources(path: Path, ignore: IgnoreRules) -> list[Source]:
     if not path.exists():
         raise UsageProblem(f"{path}: no such file or folder")
     if path.is_dir():
@@ -85,7 +95,7 @@ def source_of_trajectory(path: Path) -> Path | None:
     return path.parent.parent / name
 
 
-def _walk(folder: Path, ignore: tuple[str, ...]) -> list[Source]:
+def _walk(folder: Path, ignore: IgnoreRules) -> list[Source]:
     sources: list[Source] = []
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
@@ -95,7 +105,7 @@ def _walk(folder: Path, ignore: tuple[str, ...]) -> list[Source]:
             source = source_of_trajectory(path)
             if source is not None and not _ignored(source, ignore):
                 sources.append(Source(source, path))
-        elif _is_case_file(relative) and not _ignored(path, ignore):
+        elif _is_case_file(relative) and not _ignored(path, ignore) and looks_like_case_file(path):
             sources.append(Source(path, trajectory_path(path)))
     by_path = {source.path: source for source in sources}
     return sorted(by_path.values(), key=lambda source: source.path)
@@ -109,11 +119,15 @@ def _skipped_dir(name: str) -> bool:
     return name != TRAJECTORY_DIR and any(fnmatch.fnmatch(name, p) for p in SKIPPED_DIRS)
 
 
-def _ignored(path: Path, patterns: tuple[str, ...]) -> bool:
-    """``--ignore`` globs, matched like ``webagent_ignore``: against the path relative to the
-    current directory (the rootdir, when run from there), ``*`` matching ``/`` too."""
-    try:
-        relative = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    return any(fnmatch.fnmatch(relative, pattern) for pattern in patterns)
+def _ignored(path: Path, rules: IgnoreRules) -> bool:
+    """Globs matched like ``webagent_ignore``: against the path relative to their folder, ``*``
+    matching ``/`` too."""
+    resolved = path.resolve()
+    for base, patterns in rules:
+        try:
+            relative = resolved.relative_to(base).as_posix()
+        except ValueError:
+            relative = path.as_posix()
+        if any(fnmatch.fnmatch(relative, pattern) for pattern in patterns):
+            return True
+    return False

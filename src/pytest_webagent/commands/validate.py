@@ -2,7 +2,8 @@
 
 Case files are read exactly as collection reads them (``load_cases``: YAML, schema, templates,
 parametrize, duplicate names) and trajectory files as a run loads them
-(``TrajectoryFile.load``), so what passes here collects and loads there. Each problem is one line
+(``TrajectoryFile.load``), so what passes here collects and loads there; then their steps are
+checked for what would fail a replay run in CI (``replay_check``). Each problem is one line
 ``file:line: message``; the exit status is 1 when there is any.
 """
 
@@ -15,9 +16,15 @@ from pathlib import Path
 from pytest_webagent.cases.casefile import load_cases
 from pytest_webagent.cases.yamlsource import KeyPath, load_yaml
 from pytest_webagent.commands import Subcommands, add_command, plural
+from pytest_webagent.commands.replay_check import replay_problems
 from pytest_webagent.commands.sources import Source, find_sources
 from pytest_webagent.errors import CaseFileError, TrajectoryFileError
-from pytest_webagent.replay.trajectory import FORMAT_VERSION, TrajectoryFile, schema_error
+from pytest_webagent.replay.trajectory import (
+    FORMAT_VERSION,
+    TrajectoryFile,
+    read_bounded,
+    schema_error,
+)
 
 
 def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
@@ -61,10 +68,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _case_file_problems(source: Source) -> list[str]:
     try:
-        load_cases(source.path)
+        cases = load_cases(source.path)
     except CaseFileError as error:
         return [str(error)]
-    return []
+    try:
+        trajectory = TrajectoryFile.load(source.trajectory) if source.trajectory.exists() else None
+    except TrajectoryFileError:
+        trajectory = None  # reported by _trajectory_problems
+    return replay_problems(source.path, cases, trajectory)
 
 
 def _trajectory_problems(source: Source) -> list[str]:
@@ -80,10 +91,10 @@ def _trajectory_problems(source: Source) -> list[str]:
 def _line_of_problem(path: Path) -> int | None:
     """The line of what ``TrajectoryFile.load`` complained about, when it can be told."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(path))
     except json.JSONDecodeError as error:
         return error.lineno
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, RecursionError):
         return None
     key_path: KeyPath = ()
     if isinstance(data, dict) and data.get("version") != FORMAT_VERSION:

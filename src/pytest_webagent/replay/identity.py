@@ -1,10 +1,11 @@
 """Before a replayed action: is the recorded element still there, alone, and the same element?
 
 No match, several matches or a different element is *drift*; acting anyway could click the wrong
-control and pass. A check costs one ``evaluate_all`` (count + attributes) and, unless the recorded
-selector itself pins role and exact name (``internal:role=button[name="Sign in"s]``, what the
-direct resolver records), one ARIA snapshot of the element for its accessible name. It waits only
-when the element is not there yet (pages that load late).
+control and pass. A check costs ONE ``evaluate_all`` (match count + every signature field, with
+an in-page guess of role and name). The ARIA snapshot, a second round trip, is taken only when
+neither the selector (``internal:role=button[name="Sign in"s]``, what the direct resolver
+records) nor the guess agrees with the recorded role and name. It waits only when the element is
+not there yet (pages that load late).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from pytest_webagent.browser.executor import Action
+from pytest_webagent.replay.comparison import Comparison, compare
 from pytest_webagent.replay.signature import (
+    Candidate,
     Signature,
-    attributes_of_all,
+    current_signature,
     describe_all,
-    differences,
-    signature_of,
+    inspect,
+    role_and_name,
 )
 from pytest_webagent.resolve.targets import nearest_candidates
 
@@ -39,56 +42,84 @@ class Drift:
     detail: str
     recorded: str  # the recorded locator, as code
     now: list[str] = field(default_factory=list)  # what the page holds instead
+    signature: Signature = field(default_factory=dict)  # what was recorded
 
     def describe(self) -> str:
         return f"target {self.kind}: {self.detail}"
 
 
-def verify(page: Page, action: Action, timeout_ms: float) -> Drift | None:
-    """None when the action's recorded target is still the same single element."""
+@dataclass(frozen=True)
+class Verified:
+    """The recorded target holds: which fields matched, which changes were tolerated."""
+
+    comparison: Comparison
+
+
+def verify(page: Page, action: Action, timeout_ms: float) -> Drift | Verified | None:
+    """Whether the action's recorded target is still the same single element.
+
+    None: the action carries no identity to verify (absence checks, counts, page-level actions).
+    """
     target = action.get("target")
     if not target or "signature" not in target:
-        return None  # absence checks and counts carry no identity to verify
+        return None
     locator = page.locator(target["selector"])
-    found = attributes_of_all(locator)
-    if not found:
+    count, found = inspect(locator)
+    if not count:
         try:
             locator.first.wait_for(state="attached", timeout=timeout_ms)
         except PlaywrightError:
             return _removed(page, target)
-        found = attributes_of_all(locator)
-    if len(found) > 1:
+        count, found = inspect(locator)
+    if count > 1:
         return Drift(
             "duplicated",
-            f"{target['code']} now matches {len(found)} elements",
+            f"{target['code']} now matches {count} elements",
             target["code"],
             describe_all(locator),
+            target["signature"],
         )
-    if not found:
+    if not count:
         return _removed(page, target)
-    current = _current_signature(locator, found[0], target, timeout_ms)
-    changes = differences(target["signature"], current)
-    if changes:
-        return Drift(
-            "changed",
-            f"{target['code']} now finds a different element ({'; '.join(changes)})",
-            target["code"],
-            [f'{current["role"]} "{current["name"]}"'],
-        )
-    return None
-
-
-def _current_signature(
-    locator: Locator, attributes: dict[str, str], target: dict[str, Any], timeout_ms: float
-) -> Signature:
     recorded: Signature = target["signature"]
-    if not _pins_role_and_name(target["selector"], recorded):
-        return signature_of(locator, attributes, timeout_ms)
-    # The selector engine matched this role and exact name already: asking the browser for them
-    # again would cost a round trip per action and could only agree.
-    current = {"role": recorded["role"], "name": recorded["name"], "tag": attributes.get("tag", "")}
-    current.update({key: value for key, value in attributes.items() if value and key != "tag"})
-    return current
+    comparison = compare(recorded, _current(locator, found[0], target, timeout_ms))
+    if not comparison.changed:
+        return Verified(comparison)
+    current = _current(locator, found[0], target, timeout_ms, exact=True)
+    comparison = compare(recorded, current)
+    if not comparison.changed:
+        return Verified(comparison)
+    return Drift(
+        "changed",
+        f"{target['code']} now finds a different element ({'; '.join(comparison.changed)})",
+        target["code"],
+        [_described(current)],
+        recorded,
+    )
+
+
+def _current(
+    locator: Locator,
+    candidate: Candidate,
+    target: dict[str, Any],
+    timeout_ms: float,
+    *,
+    exact: bool = False,
+) -> Signature:
+    """What the page holds now. Role and name: pinned by the selector (the engine matched them
+    already), else the in-page guess, else (``exact``, or no guess) the browser's ARIA snapshot."""
+    recorded: Signature = target["signature"]
+    if _pins_role_and_name(target["selector"], recorded):
+        return current_signature(recorded["role"], recorded["name"], candidate.fields)
+    if not exact and candidate.role_guess is not None and candidate.name_guess is not None:
+        return current_signature(candidate.role_guess, candidate.name_guess, candidate.fields)
+    role, name = role_and_name(locator.aria_snapshot(timeout=timeout_ms))
+    return current_signature(role, name, candidate.fields)
+
+
+def _described(signature: Signature) -> str:
+    text = f'{signature["role"]} "{signature["name"]}"'
+    return text + (f" in {signature['context']}" if signature.get("context") else "")
 
 
 def _pins_role_and_name(selector: str, recorded: Signature) -> bool:
@@ -105,7 +136,8 @@ def _pins_role_and_name(selector: str, recorded: Signature) -> bool:
 def _removed(page: Page, target: dict[str, Any]) -> Drift:
     signature = target["signature"]
     now = nearest_candidates(page, signature.get("name", "")) or _same_role(page, signature)
-    return Drift("removed", f"{target['code']} matches no element", target["code"], now)
+    code = target["code"]
+    return Drift("removed", f"{code} matches no element", code, now, signature)
 
 
 def _same_role(page: Page, signature: dict[str, str]) -> list[str]:

@@ -12,21 +12,24 @@ import difflib
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from pytest_webagent.cases.model import Step
 from pytest_webagent.cases.templating import PLACEHOLDER, SECRET_PREFIX
 from pytest_webagent.errors import TrajectoryFileError
 from pytest_webagent.schemas import trajectory_validator
 
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
 FORMAT_VERSION = 1
 TRAJECTORY_DIR = "__trajectories__"
+MAX_FILE_BYTES = 64_000_000  # thousands of cases take a few MB; anything bigger is not ours
 Entry = dict[str, Any]
 Action = dict[str, Any]
 VALUE_FIELDS = ("value", "text", "url")  # action fields that may come from a placeholder
@@ -56,8 +59,13 @@ class TrajectoryFile:
         if not path.exists():
             return cls(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            data = json.loads(read_bounded(path), object_pairs_hook=_refuse_duplicate_keys)
+        except DuplicateKey as duplicate:
+            raise TrajectoryFileError(
+                f"{path}: duplicate key {duplicate.key!r} (a merge of two branches?): JSON keeps "
+                "only the last one; remove one of them by hand (it is not overwritten)"
+            ) from None
+        except (OSError, UnicodeDecodeError, RecursionError, json.JSONDecodeError) as error:
             raise TrajectoryFileError(
                 f"{path}: unreadable trajectory file ({error}); fix it or delete it to re-record "
                 "(it is not overwritten)"
@@ -131,14 +139,46 @@ class TrajectoryFile:
     def save(self) -> bool:
         """Write atomically if the content changed; returns whether the file was written."""
         text = self.to_json()
-        if self.path.exists() and self.path.read_text(encoding="utf-8") == text:
+        if self.path.exists() and read_bounded(self.path) == text:
             return False
         write_atomic(self.path, text)
         return True
 
 
+class DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON allows a key twice and keeps the last; a trajectory that has one (two branches that
+    each recorded a case, merged by git) would silently lose the first on the next write."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def read_bounded(path: Path) -> str:
+    """The text of a trajectory file, refusing what is not a regular file or is too big to be
+    one (a symlink to ``/dev/zero``, a multi-gigabyte accident) before reading it whole."""
+    with path.open("rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(f"not a regular file ({stat.filemode(status.st_mode)})")
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError(f"larger than {MAX_FILE_BYTES} bytes, the limit for a trajectory file")
+    return data.decode("utf-8")
+
+
 def schema_error(data: Any) -> ValidationError | None:
     """The schema error ``load`` reports for ``data`` (None when it is valid)."""
+    from jsonschema.exceptions import best_match  # on first use, as in schemas/__init__.py
+
     error: ValidationError | None = best_match(trajectory_validator().iter_errors(data))
     return error
 

@@ -40,13 +40,22 @@ def attach_trace(path: Path) -> None:
     )
 
 
+def attach_to_run(name: str, text: str, content_type: str, extension: str) -> None:
+    """A run-level attachment, not tied to a test (Allure 3 shows it with the whole report);
+    a no-op with an allure-pytest older than its global attachments (2.16)."""
+    import allure
+
+    if hasattr(allure, "global_attach"):
+        allure.global_attach(text, name=name, attachment_type=content_type, extension=extension)
+
+
 class StepReport:
     """The Allure step of one natural-language step (inactive: all no-ops)."""
 
     def __init__(self, active: bool, step_uuid: Any = None, secrets: Secrets | None = None) -> None:
         self.active = active
         self._uuid = step_uuid
-        self._secrets = secrets or Secrets()
+        self._secrets = secrets if secrets is not None else Secrets()
 
     def resolved(self, resolution: str, detail: str, usage: Usage) -> None:
         """Record how the step was resolved (and what the model cost) on its Allure step."""
@@ -64,6 +73,13 @@ class StepReport:
                 f"requests: {usage.calls}, tokens: {usage.prompt_tokens} prompt + "
                 f"{usage.completion_tokens} completion, answers from the memo: {usage.memo_hits}",
             )
+
+    def parameter(self, name: str, value: str) -> None:
+        """A parameter of this step (which identity fields matched, for one)."""
+        if self.active:
+            from pytest_webagent.compat import add_step_parameter
+
+            add_step_parameter(self._uuid, name, self._secrets.mask(value))
 
     def action(self, action: Action) -> AbstractContextManager[object]:
         """A nested Allure step around the execution of one action."""
@@ -103,30 +119,48 @@ class CaseReport:
     ) -> None:
         self.active = active
         self.screenshots = screenshots  # on | failure | off
-        self.secrets = secrets or Secrets()
+        self.secrets = secrets if secrets is not None else Secrets()
 
-    def describe(self, case: Case, parameters: dict[str, str]) -> None:
+    def describe(
+        self,
+        case: Case,
+        title: str | None,
+        identity: dict[str, str],
+        circumstances: dict[str, str],
+    ) -> None:
+        """Title, labels, links and parameters of the case's Allure result.
+
+        One scheme for every item, YAML case or Python test, with or without the agent: the suite
+        labels are allure-pytest's own (folder, file name without its extension), the title is
+        pytest's item name (``None`` keeps allure-pytest's), and only what identifies the test
+        (``identity``: the case's parametrize row, the browser) enters the history id. How it ran
+        (``circumstances``: mode, model) is an excluded parameter, so history, retries and flaky
+        detection follow one test across modes and models.
+        """
         if not self.active:
             return
         import allure
 
-        allure.dynamic.title(case.item_name)
+        if title is not None:
+            allure.dynamic.title(title)
         if case.description:
             allure.dynamic.description(case.description)
-        allure.dynamic.suite(case.location.path.name)
         # Tags are pytest markers, which allure-pytest already reports as Allure tags.
         for label, values in case.labels.items():
             allure.dynamic.label(label, *values)
         for link in case.links:
             allure.dynamic.link(link.url, link_type=link.kind, name=link.name or None)
-        for name, value in {**{k: str(v) for k, v in case.params.items()}, **parameters}.items():
+        for name, value in {**{k: str(v) for k, v in case.params.items()}, **identity}.items():
             allure.dynamic.parameter(name, value)
+        for name, value in circumstances.items():
+            self.parameter(name, value)
 
     def parameter(self, name: str, value: str) -> None:
+        """A parameter that says how the case ran, left out of the Allure history id."""
         if self.active:
             import allure
 
-            allure.dynamic.parameter(name, value)
+            allure.dynamic.parameter(name, value, excluded=True)
 
     def failure(self, page: Page, hide: Sequence[Locator] = ()) -> None:
         """What the page looked like when a step failed: a screenshot and its ARIA snapshot."""

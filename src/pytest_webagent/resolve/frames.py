@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
@@ -54,9 +54,8 @@ def in_frame(intent: Intent, frame: str) -> Intent:
     for field_name in ("target", "destination"):
         query = getattr(intent, field_name, None)
         if isinstance(query, TargetQuery):
-            changes[field_name] = FramedQuery(
-                query.name, query.usage, query.role, query.child_role, frame
-            )
+            kept = {f.name: getattr(query, f.name) for f in fields(TargetQuery)}
+            changes[field_name] = FramedQuery(**kept, frame=frame)
     return replace(intent, **changes)  # type: ignore[arg-type]
 
 

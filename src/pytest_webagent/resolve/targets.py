@@ -3,23 +3,43 @@
 Strategies are grouped in tiers of equal standing (all roles that fit the usage; then label;
 placeholder; visible text; test id). The first tier that matches anything decides, and it must
 match exactly one element: a button and a link both named "Sign in" is ambiguity to report, not a
-coin to toss. Exact names are tried before case-insensitive substrings.
+coin to toss. Exact names are tried first, then names folded as pages decorate them (``Password:``,
+case, typographic quotes: ``normalise``), then case-insensitive substrings; then fields labelled
+by nearby text (``fields``) and elements that act as controls without a role (a ``<span>`` with a
+pointer cursor). Prose never wins: a substring of a sentence is no match for a click.
+A scope (``in the "qa-user" row``) is found first (``scoping``); an ordinal picks among matches.
+A target in a frame (``in the "X" frame``, or one the page lacks but a same-origin frame has) is
+looked for from that frame (``frames``).
 """
 
 from __future__ import annotations
 
-import difflib
-import json
+import contextlib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import FrameLocator, Locator, Page
+from playwright.sync_api import Locator, Page
 
 from pytest_webagent.errors import TargetAmbiguous, TargetNotFound
-from pytest_webagent.replay.signature import describe, describe_all
+from pytest_webagent.replay.signature import describe
 from pytest_webagent.resolve import frames
-from pytest_webagent.resolve.phrases import TargetQuery
+from pytest_webagent.resolve.ambiguity import ambiguous, nearest_candidates
+from pytest_webagent.resolve.fields import near_label
+from pytest_webagent.resolve.locating import (
+    TEXT_FIELDS,
+    Deadline,
+    Found,
+    Root,
+    Scoped,
+    Strategy,
+    literal,
+    regex_code,
+)
+from pytest_webagent.resolve.normalise import ICON_NAMES, bare_name, name_pattern
+from pytest_webagent.resolve.page_scripts import CONTROLS_JS, INNERMOST_JS
+from pytest_webagent.resolve.phrases import CONTAINER_ROLES, TargetQuery
+from pytest_webagent.resolve.scoping import scope_root
 
 USAGE_ROLES = {
     "click": ["button", "link", "menuitem", "tab", "checkbox", "radio", "option", "switch",
@@ -31,52 +51,51 @@ USAGE_ROLES = {
             "menuitem", "img", "alert", "status", "dialog", "cell"],
     "container": ["list", "table", "region", "dialog", "alert", "status", "navigation", "main",
                   "form", "group", "article", "heading", "listbox", "row"],
+    # Pointer verbs (hover, double-click, right-click, drag, scroll to): any element a person
+    # can point at, text included, since what they act on is often no control (a list item that
+    # reveals its buttons on hover, a draggable card).
+    "point": ["button", "link", "heading", "textbox", "checkbox", "radio", "combobox", "tab",
+              "menuitem", "img", "alert", "status", "dialog", "cell"],
     "visible": ["button", "link", "heading", "textbox", "checkbox", "radio", "combobox", "tab",
                 "img", "alert", "status", "dialog", "cell"],
     "hidden": [],
 }  # fmt: skip
+MATCHING = ("exact", "folded", "substring")
+DECIDING_MS = 1000.0
 
 
-@dataclass(frozen=True)
-class Strategy:
-    """One way to look for the target, with the Python code that rebuilds it."""
-
-    locator: Locator
-    code: str
-
-
-@dataclass(frozen=True)
-class Found:
-    locator: Locator
-    code: str
-
-
-def _literal(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def tiers(page: Page | FrameLocator, query: TargetQuery, exact: bool) -> list[list[Strategy]]:
-    name, flag = query.name, ", exact=True" if exact else ""
+def tiers(root: Root, query: TargetQuery, matching: str, prefix: str = "") -> list[list[Strategy]]:
+    name = query.name
+    join = (lambda code: f"{prefix}.{code}") if prefix else (lambda code: code)
     roles = [query.role] if query.role else USAGE_ROLES[query.usage]
+    if query.child_role:
+        roles = [role for role in roles if role != "heading"]  # a heading holds no rows
+    exact = matching == "exact"
+    value: str | re.Pattern[str] = name
+    arg, flag = literal(name), ", exact=True" if exact else ""
+    if matching == "folded":
+        value, arg, flag = (
+            re.compile(name_pattern(name), re.IGNORECASE),
+            regex_code(name_pattern(name)),
+            "",
+        )
     role_tier = [
         Strategy(
-            page.get_by_role(role, name=name, exact=exact),  # type: ignore[arg-type]
-            f"get_by_role({_literal(role)}, name={_literal(name)}{flag})",
+            root.get_by_role(role, name=value, exact=exact),  # type: ignore[arg-type]
+            join(f"get_by_role({literal(role)}, name={arg}{flag})"),
         )
         for role in roles
     ]
 
     def visible(locator: Locator, code: str) -> list[Strategy]:
-        return [Strategy(locator.filter(visible=True), f"{code}.filter(visible=True)")]
+        return [Strategy(locator.filter(visible=True), join(f"{code}.filter(visible=True)"))]
 
-    by_label = visible(
-        page.get_by_label(name, exact=exact), f"get_by_label({_literal(name)}{flag})"
-    )
+    by_label = visible(root.get_by_label(value, exact=exact), f"get_by_label({arg}{flag})")
     by_placeholder = visible(
-        page.get_by_placeholder(name, exact=exact), f"get_by_placeholder({_literal(name)}{flag})"
+        root.get_by_placeholder(value, exact=exact), f"get_by_placeholder({arg}{flag})"
     )
-    by_text = visible(page.get_by_text(name, exact=exact), f"get_by_text({_literal(name)}{flag})")
-    by_test_id = visible(page.get_by_test_id(name), f"get_by_test_id({_literal(name)})")
+    by_text = visible(root.get_by_text(value, exact=exact), f"get_by_text({arg}{flag})")
+    by_test_id = visible(root.get_by_test_id(name), f"get_by_test_id({literal(name)})")
     if query.role:
         return [role_tier]
     if query.usage in ("input", "select"):
@@ -93,51 +112,243 @@ def tiers(page: Page | FrameLocator, query: TargetQuery, exact: bool) -> list[li
 
 def find(page: Page, query: TargetQuery, timeout_ms: float) -> Found:
     """The one element ``query`` describes, waiting up to ``timeout_ms`` for it to appear."""
+    return find_all(page, query, timeout_ms)[0]
+
+
+def find_all(page: Page, query: TargetQuery, timeout_ms: float) -> list[Found]:
+    """Like ``find``; several only for ``every`` ("both text fields"). The whole search, scope
+    included, is bounded by ``timeout_ms``."""
+    deadline = Deadline(timeout_ms)
+    if query.scope:
+        roots = scope_root(page, query.scope, deadline)
+    else:
+        frame = frames.scope_for(page, query, lambda root: _matches_now(root, query))
+        roots = [Scoped(frame.root, frame.code.rstrip("."))]
+    last: TargetNotFound | None = None
+    for scoped in roots:
+        try:
+            return _find_in(page, scoped, query, deadline)
+        except TargetNotFound as error:
+            last = error
+    assert last is not None
+    raise last
+
+
+def _find_in(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline) -> list[Found]:
+    if not query.name:
+        return _by_role_only(page, scoped, query, deadline)
+    names = [query.name]
+    if query.name.strip().lower() in ICON_NAMES:
+        names.insert(0, ICON_NAMES[query.name.strip().lower()])  # "x" means a close button
+    if bare_name(query.name) != query.name:
+        names.append(bare_name(query.name))  # `Fill "Password:"` copied with its colon
+    _wait_for_any(scoped, [TargetQuery(n, query.usage, query.role) for n in names], deadline)
+    for name in names:
+        named = TargetQuery(name, query.usage, query.role, query.child_role, query.ordinal)
+        found = _search(page, scoped, named, deadline)
+        if found is not None:
+            return [_with_child(found, query)]
+    raise _not_found(page, query, deadline.timeout_ms)
+
+
+def _search(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline) -> Found | None:
+    for matching in MATCHING:
+        if matching == "substring" and len(query.name.strip()) < 2:
+            continue  # "x" inside "Next" or "Box" is no match
+        for tier in tiers(scoped.root, query, matching, scoped.code):
+            found = _decide(
+                tier, query, matching, scoped, lambda: _check_deadline(page, query, deadline)
+            )
+            if found is not None:
+                return found
+        if matching == "folded" and query.usage in ("input", "select", "toggle"):
+            fields = near_label(scoped, query.name, query.usage)
+            if len(fields) == 1 or (fields and query.ordinal):
+                return fields[_index(query.ordinal, len(fields))]
+            if fields:
+                raise ambiguous(query, [Strategy(f.locator, f.code) for f in fields], page)
+    if query.usage in ("click", "any", "point") and not query.child_role:
+        return _acting_text(page, scoped, query)
+    return None
+
+
+def _matches_now(root: Root, query: TargetQuery) -> bool:
+    """Whether anything ``query`` could mean is in ``root`` already (no waiting)."""
+    if not query.name:
+        return True  # a role alone ("the textbox") is looked for in the page
+    return any(s.locator.count() for tier in tiers(root, query, "substring") for s in tier)
+
+
+def _check_deadline(page: Page, query: TargetQuery, deadline: Deadline) -> None:
+    if deadline.passed():
+        raise _not_found(page, query, deadline.timeout_ms)
+
+
+def _wait_for_any(scoped: Scoped, queries: list[TargetQuery], deadline: Deadline) -> None:
     # Inexact strategies match everything the exact ones do, so waiting on them alone covers
     # both, with a selector half the size (each role selector computes accessible names).
-    scope = frames.scope_for(page, query, lambda root: _matches_now(root, query))
-    loose = [strategy for tier in tiers(scope.root, query, exact=False) for strategy in tier]
+    loose: list[Strategy] = []
+    for query in queries:
+        matching = "substring" if len(query.name.strip()) > 1 else "exact"
+        loose += [s for tier in tiers(scoped.root, query, matching) for s in tier]
+        if re.search(r"['\"\u2018\u2019\u201c\u201d\u00a0-]", query.name):
+            # Typographic quotes and dashes only match folded; other names match as substrings.
+            loose += [s for tier in tiers(scoped.root, query, "folded") for s in tier]
+        if query.usage in ("input", "select", "toggle"):
+            loose.append(Strategy(scoped.root.get_by_text(query.name), ""))  # labels beside
     anything = loose[0].locator
     for strategy in loose[1:]:
         anything = anything.or_(strategy.locator)
-    try:
-        anything.first.wait_for(state="attached", timeout=timeout_ms)
-    except PlaywrightError:
-        raise _not_found(page, query, timeout_ms) from None
-    for exact in (True, False):
-        for tier in tiers(scope.root, query, exact):
-            found = _decide(tier, query)
-            if found is not None:
-                return _with_child(Found(found.locator, scope.code + found.code), query)
-    raise _not_found(page, query, timeout_ms)
+    # None appearing is no verdict yet: the search below says what is missing, with the nearest
+    # names. Deciding gets at least a second, so that a short step timeout on a busy machine (a
+    # cold page answers its first query slowly) does not turn "there" into "not found".
+    with contextlib.suppress(PlaywrightError):
+        anything.first.wait_for(state="attached", timeout=max(deadline.left_ms(), 1))
+    deadline.at_least(DECIDING_MS)
 
 
-def _matches_now(root: Page | FrameLocator, query: TargetQuery) -> bool:
-    """Whether anything ``query`` could mean is in ``root`` already (no waiting)."""
-    return any(s.locator.count() for tier in tiers(root, query, exact=False) for s in tier)
-
-
-def _decide(tier: list[Strategy], query: TargetQuery) -> Found | None:
-    matched = [(s, s.locator.count()) for s in tier]
+def _decide(
+    tier: list[Strategy],
+    query: TargetQuery,
+    matching: str,
+    scoped: Scoped,
+    in_time: Callable[[], None] = lambda: None,
+) -> Found | None:
+    in_time()
+    anything = tier[0].locator
+    for strategy in tier[1:]:
+        anything = anything.or_(strategy.locator)
+    if len(tier) > 1 and anything.count() == 0:
+        return None  # one round trip for a tier that matches nothing, the usual case
+    matched = []
+    for strategy in tier:
+        in_time()  # each count may take long on a huge page: the step timeout bounds them all
+        matched.append((strategy, strategy.locator.count()))
     hits = [(s, n) for s, n in matched if n]
+    if hits and matching == "substring" and query.usage in ("click", "any", "visible", "point"):
+        hits = _controls_only(hits, query, controls=query.usage != "point")
     if not hits:
         return None
+    if query.ordinal:
+        if len(hits) == 1 and abs(query.ordinal) <= hits[0][1]:
+            strategy, count = hits[0]
+            index = _index(query.ordinal, count)
+            return Found(strategy.locator.nth(index), f"{strategy.code}.nth({index})")
+        raise ambiguous(query, [s for s, _ in hits], scoped.root, ordinal_missing=True)
     if len(hits) == 1 and hits[0][1] == 1:
         return Found(hits[0][0].locator, hits[0][0].code)
-    seen: list[str] = []
-    for strategy, _ in hits:
-        seen.extend(describe_all(strategy.locator))
-    total = sum(count for _, count in hits)  # describe_all lists a few; say how many there are
-    hint = (
-        "name the role to choose, e.g. 'Click the \"X\" button', or use a more specific name"
-        if not query.role
-        else "use a more specific name"
-    )
-    raise TargetAmbiguous(
-        f"{query.name!r} matches {total} elements: {'; '.join(seen[:8])}"
-        + ("; ..." if total > len(seen[:8]) else ""),
-        hints=[f"hint: {hint}"],
-    )
+    inner = _innermost(hits)
+    if inner is not None:
+        return inner
+    raise ambiguous(query, [s for s, _ in hits], scoped.root)
+
+
+def _index(ordinal: int, count: int) -> int:
+    return count + ordinal if ordinal < 0 else max(ordinal, 1) - 1
+
+
+def _controls_only(
+    hits: list[tuple[Strategy, int]], query: TargetQuery, *, controls: bool = True
+) -> list[tuple[Strategy, int]]:
+    """Substring matches that are controls: a sentence that contains the words is no target.
+    Pointer verbs (``controls=False``) keep any element that is not a sentence."""
+    kept = []
+    words = len(query.name.split())
+    for strategy, count in hits:
+        if "get_by_text(" not in strategy.code.rsplit(".get_by_role(", 1)[-1]:
+            kept.append((strategy, count))
+            continue
+        try:
+            facts = strategy.locator.evaluate_all(CONTROLS_JS, words)
+        except PlaywrightError:
+            continue
+        if all((f["interactive"] or not controls) and not f["sentence"] for f in facts):
+            kept.append((strategy, count))
+    return kept
+
+
+def _innermost(hits: list[tuple[Strategy, int]]) -> Found | None:
+    """A control inside another of the same name (a button in a tab, both "Submit") is one
+    target: the innermost, which a click on the outer one would reach anyway."""
+    if sum(count for _, count in hits) > 4:
+        return None
+    handles = [(s, h) for s, _ in hits for h in s.locator.element_handles()]
+    page = handles[0][1].owner_frame()
+    if page is None:
+        return None
+    index = page.evaluate(INNERMOST_JS, [h for _, h in handles])
+    if index < 0:
+        return None
+    strategy = handles[index][0]
+    if strategy.locator.count() != 1:
+        return None
+    return Found(strategy.locator, strategy.code)
+
+
+def _acting_text(page: Page, scoped: Scoped, query: TargetQuery) -> Found | None:
+    """Text that acts as a control with no role (`<span class="alink" style="cursor:pointer">`):
+    `Click the "In" link` means it. Recorded as its tag and text, checked to be the only one."""
+    for exact in (True, False) if len(query.name.strip()) > 1 else (True,):
+        text = scoped.root.get_by_text(query.name, exact=exact).filter(visible=True)
+        try:
+            facts = text.evaluate_all(CONTROLS_JS, len(query.name.split()))
+            tags = text.evaluate_all("els => els.map(e => e.tagName.toLowerCase())")
+        except PlaywrightError:
+            continue
+        acting = [i for i, f in enumerate(facts) if f["interactive"] and not f["sentence"]]
+        if not acting:
+            continue
+        tag = tags[acting[0]]
+        if any(tags[i] != tag for i in acting):
+            return None
+        flag = ", exact=True" if exact else ""
+        locator = scoped.root.locator(tag).get_by_text(query.name, exact=exact)
+        locator = locator.filter(visible=True)
+        code = scoped.join(
+            f"locator({literal(tag)}).get_by_text({literal(query.name)}{flag}).filter(visible=True)"
+        )
+        count = locator.count()
+        if count == 1 or (query.ordinal and abs(query.ordinal) <= count):
+            if query.ordinal:
+                index = _index(query.ordinal, count)
+                return Found(locator.nth(index), f"{code}.nth({index})")
+            return Found(locator, code)
+        if count > 1:
+            raise ambiguous(query, [Strategy(locator, code)], scoped.root)
+    return None
+
+
+def _by_role_only(
+    page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline
+) -> list[Found]:
+    """`Click the textbox`, `the 3rd input textbox`, `both text fields`: the role alone."""
+    if query.role == "textbox":
+        locator, code = scoped.root.locator(TEXT_FIELDS), f"locator({literal(TEXT_FIELDS)})"
+    elif query.role == "expandable":
+        # A collapsed header that controls a panel; a header with no panel expands nothing.
+        css = '[aria-expanded="false"][aria-controls]'
+        if scoped.root.locator(css).filter(visible=True).count() == 0:
+            css = '[aria-expanded="false"]'
+        locator, code = scoped.root.locator(css), f"locator({literal(css)})"
+    else:
+        locator = scoped.root.get_by_role(query.role)  # type: ignore[arg-type]
+        code = f"get_by_role({literal(query.role)})"
+    locator, code = locator.filter(visible=True), scoped.join(f"{code}.filter(visible=True)")
+    try:
+        locator.first.wait_for(state="visible", timeout=max(deadline.left_ms(), 1))
+    except PlaywrightError:
+        raise _not_found(page, query, deadline.timeout_ms) from None
+    count = locator.count()
+    if query.every:
+        return [Found(locator.nth(i), f"{code}.nth({i})") for i in range(count)]
+    if query.ordinal:
+        if abs(query.ordinal) > count:
+            raise _not_found(page, query, deadline.timeout_ms)
+        index = _index(query.ordinal, count)
+        return [Found(locator.nth(index), f"{code}.nth({index})")]
+    if count == 1:
+        return [Found(locator, code)]
+    raise ambiguous(query, [Strategy(locator, code)], scoped.root, ordinal_missing=True)
 
 
 def _with_child(found: Found, query: TargetQuery) -> Found:
@@ -145,28 +356,30 @@ def _with_child(found: Found, query: TargetQuery) -> Found:
         return found
     return Found(
         found.locator.get_by_role(query.child_role),  # type: ignore[arg-type]
-        f"{found.code}.get_by_role({_literal(query.child_role)})",
+        f"{found.code}.get_by_role({literal(query.child_role)})",
     )
 
 
 def hidden_target(page: Page, query: TargetQuery) -> Found:
     """A target for checks that it is absent: it may legitimately match nothing right now."""
     scope = frames.scope_for(page, query, lambda root: True)  # a named frame, else the page
-    strategy = tiers(scope.root, query, exact=True)[0][0]
-    return Found(strategy.locator, scope.code + strategy.code)
+    strategy = tiers(scope.root, query, "exact", scope.code.rstrip("."))[0][0]
+    return Found(strategy.locator, strategy.code)
 
 
 def _not_found(page: Page, query: TargetQuery, timeout_ms: float) -> TargetNotFound:
-    candidates = nearest_candidates(page, query.name)
+    what = query.name or f"the {query.role}"
+    candidates = nearest_candidates(page, query.name) if query.name else []
     hints = [f"nearest on the page: {', '.join(candidates)}"] if candidates else []
-    if _hidden_text(page, query.name):
+    if query.name and _hidden_text(page, query.name):
         hints.append(f"an element with the text {query.name!r} exists but is not visible")
     hints.append(
         "hint: quote the exact visible name, label or placeholder; a step that describes its "
         "target in other words needs a model (webagent_model)"
     )
+    where = f" in {query.scope.role} {query.scope.name!r}" if query.scope else ""
     return TargetNotFound(
-        f"no element named {query.name!r} appeared within {timeout_ms / 1000:g}s", hints=hints
+        f"no element named {what!r}{where} appeared within {timeout_ms / 1000:g}s", hints=hints
     )
 
 
@@ -179,27 +392,5 @@ def _hidden_text(page: Page, name: str) -> bool:
         return False
 
 
-# `- button "Sign in" [ref=e3]` or `- textbox "Email": typed text` (the value is left out: it is
-# the user's data, possibly a secret, and no part of a name).
-_NAMED_LINE = re.compile(r'^\s*-\s+([\w-]+)\s+"((?:[^"\\]|\\.)*)"')
-
-
-def nearest_candidates(page: Page, name: str, limit: int = 5) -> list[str]:
-    """Named elements on the page closest to ``name``, as ``role "name"`` strings."""
-    try:
-        snapshot = page.aria_snapshot(timeout=2000)
-    except PlaywrightError:
-        return []
-    by_name: dict[str, list[str]] = {}  # a link and a button may share a name: list both
-    for line in snapshot.splitlines():
-        match = _NAMED_LINE.match(line)
-        if match:
-            entries = by_name.setdefault(match[2], [])
-            entry = f'{match[1]} "{match[2]}"'
-            if entry not in entries:
-                entries.append(entry)
-    close = difflib.get_close_matches(name, list(by_name), n=limit, cutoff=0.3)
-    return [entry for found in close for entry in by_name[found]][:limit]
-
-
-__all__ = ["Found", "describe", "find", "hidden_target", "nearest_candidates", "tiers"]
+__all__ = ["CONTAINER_ROLES", "Found", "TargetAmbiguous", "describe", "find", "find_all",
+           "hidden_target", "nearest_candidates", "tiers"]  # fmt: skip

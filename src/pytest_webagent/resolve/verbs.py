@@ -44,8 +44,8 @@ class DragIntent(Intent):
 def _drag(match: re.Match[str]) -> Intent:
     return DragIntent(
         "drag",
-        TargetQuery(match[1], "any", _role(match[2])),
-        destination=TargetQuery(match[3], "any", _role(match[4])),
+        TargetQuery(match[1], "point", _role(match[2])),
+        destination=TargetQuery(match[3], "point", _role(match[4])),
     )
 
 
@@ -64,18 +64,18 @@ def _remember(match: re.Match[str]) -> Intent:
 
 VERB_PATTERNS: list[tuple[str, Builder]] = [
     (rf"double[- ]?click(?:\s+on)?\s+{THE}{T}{ROLE}",
-     lambda m: Intent("double_click", TargetQuery(m[1], "any", _role(m[2])))),
+     lambda m: Intent("double_click", TargetQuery(m[1], "point", _role(m[2])))),
     (rf"right[- ]?click(?:\s+on)?\s+{THE}{T}{ROLE}",
-     lambda m: Intent("right_click", TargetQuery(m[1], "any", _role(m[2])))),
+     lambda m: Intent("right_click", TargetQuery(m[1], "point", _role(m[2])))),
     (rf"drag\s+{THE}{T}{ROLE}\s+(?:to|onto|into|over)\s+{THE}{T}{ROLE}", _drag),
     (rf"(?:upload|attach)\s+{T}\s+(?:to|into|in|as)\s+{THE}{T}{ROLE}",
      lambda m: Intent("upload", TargetQuery(m[2], "input", _role(m[3])), {"file": m[1]})),
     (rf"type\s+{Q}\s+{SLOWLY}\s+(?:into|in)\s+{THE}{T}{ROLE}", lambda m: _typed(m[1], m[2], m[3])),
     (rf"type\s+{Q}\s+(?:into|in)\s+{THE}{T}{ROLE}\s+{SLOWLY}", lambda m: _typed(m[1], m[2], m[3])),
     (rf"scroll\s+{THE}{T}{ROLE}\s+into\s+view",
-     lambda m: Intent("scroll_into_view", TargetQuery(m[1], "any", _role(m[2])))),
+     lambda m: Intent("scroll_into_view", TargetQuery(m[1], "point", _role(m[2])))),
     (rf"scroll\s+(?:down\s+|up\s+)?to\s+{THE}{T}{ROLE}",
-     lambda m: Intent("scroll_into_view", TargetQuery(m[1], "any", _role(m[2])))),
+     lambda m: Intent("scroll_into_view", TargetQuery(m[1], "point", _role(m[2])))),
     (rf"remember\s+(?:the\s+)?(text|value)\s+of\s+{THE}{T}{ROLE}\s+as\s+(secret\s+)?{NAME}",
      _remember),
     (rf"switch\s+(?:back\s+)?to\s+{THE}{T}\s+(?:tab|window|page|popup)",

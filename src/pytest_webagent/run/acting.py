@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from pytest_webagent.browser.executor import Action, Executor
 from pytest_webagent.browser.page_watch import PageWatch
-from pytest_webagent.replay.identity import Drift, verify
+from pytest_webagent.replay.identity import Drift, Verified, verify
 from pytest_webagent.replay.trajectory import Entry, concrete
 from pytest_webagent.report.allure_report import StepReport
 from pytest_webagent.run.remembered import concrete_targets
@@ -19,10 +20,17 @@ from pytest_webagent.run.tabs import CaseTabs
 class Actor:
     """Runs a case's actions in its page: each one watched and shown as a nested report step."""
 
-    def __init__(self, page: Page, executor: Executor, watch: PageWatch) -> None:
+    def __init__(
+        self,
+        page: Page,
+        executor: Executor,
+        watch: PageWatch,
+        reveal: Callable[[Action], Action] = lambda action: action,
+    ) -> None:
         self.page = page
         self.executor = executor
         self.watch = watch
+        self._reveal = reveal  # secrets back into a recorded target, for the browser
         self.tabs: CaseTabs | None = None  # set by the runner: follows tabs an action opens
 
     def execute(
@@ -45,15 +53,23 @@ class Actor:
         Returns the drift (None when every action ran) and the actions that ran before it.
         """
         done: list[Action] = []
-        for recorded in entry["actions"]:
+        for number, recorded in enumerate(entry["actions"], 1):
             self._settle(timeout)
             action = concrete_targets(recorded, values)  # a target named by a remembered value
-            drift = verify(self.page, action, timeout)
-            if drift is None and "destination" in action:  # a drag's drop target, verified too
-                drift = verify(self.page, {"target": action["destination"]}, timeout)
-            if drift is not None:
-                return drift, done
-            self.execute(concrete(action, values), timeout, report, recording=False)
+            checked = verify(self.page, self._reveal(action), timeout)
+            if not isinstance(checked, Drift) and "destination" in action:
+                # A drag's drop target is verified too.
+                dropped = verify(
+                    self.page, self._reveal({"target": action["destination"]}), timeout
+                )
+                if isinstance(dropped, Drift):
+                    return dropped, done
+            if isinstance(checked, Drift):
+                return checked, done
+            if isinstance(checked, Verified):
+                name = "identity" if len(entry["actions"]) == 1 else f"identity {number}"
+                report.parameter(name, checked.comparison.describe())
+            self.execute(self._reveal(concrete(action, values)), timeout, report, recording=False)
             done.append(recorded)
         return None, done
 

@@ -11,11 +11,12 @@ from playwright.sync_api import Page
 from pytest_webagent.browser.executor import Action
 from pytest_webagent.browser.origins import AllowedOrigins
 from pytest_webagent.cases.model import Case, Step
-from pytest_webagent.errors import UnresolvableStep
+from pytest_webagent.errors import TargetAmbiguous, TargetNotFound, UnresolvableStep
 from pytest_webagent.replay.identity import Drift
 from pytest_webagent.replay.trajectory import Entry, TrajectoryFile, with_placeholders
 from pytest_webagent.report.allure_report import StepReport
 from pytest_webagent.resolve import direct
+from pytest_webagent.resolve.phrases import Intent
 from pytest_webagent.resolve.planning.llm import Usage
 from pytest_webagent.resolve.planning.planner import Execute, Planner, PlanResult, StepRequest
 from pytest_webagent.run.acting import Actor
@@ -49,18 +50,38 @@ class Resolver:
         drift: Drift | None,
         done: list[Action],
         context: ResolveContext,
+        *,
+        direct_allowed: bool = True,
     ) -> StepResult:
-        """Resolve ``step`` and run its actions; ``done`` are the actions already replayed."""
+        """Resolve ``step`` and run its actions; ``done`` are the actions already replayed.
+
+        An explicit step goes to the direct resolver even after some of its recorded actions
+        ran (a drift midway): its words are the whole step, and the entry records what ran.
+        """
         url_path = self.secrets.mask(urlparse(self.page.url).path)
-        intent = direct.parse(step) if self.settings.resolver != "llm" and not done else None
+        explicit = self.settings.resolver != "llm" and direct_allowed
+        intents = _still_to_do(direct.parse(step), len(done)) if explicit else None
         usage = Usage()
         report = context.report
-        if intent is not None:
-            actions = direct.resolve(self.page, intent, timeout)
-            for action in actions:
-                self.actor.execute(action, timeout, report)
-            resolved_by = direct.RESOLVER_NAME
-        else:
+        fallback = ""  # why an explicit step went to the model
+        if intents is not None:
+            try:
+                actions = direct.resolve_all(
+                    self.page,
+                    intents,
+                    timeout,
+                    lambda action: self.actor.execute(action, timeout, report),
+                )
+            except (TargetNotFound, TargetAmbiguous) as error:
+                # An explicit step the page does not settle: the model may, when there is one.
+                if self.settings.resolver == "direct" or not self.settings.model:
+                    raise
+                fallback = self.secrets.mask(f"the direct resolver: {error.reason.splitlines()[0]}")
+                intents = None
+                report.attach_text("direct resolver", fallback)
+            else:
+                resolved_by = direct.RESOLVER_NAME
+        if intents is None:
             planner = self._planner()
             result = self._plan(
                 planner,
@@ -79,7 +100,7 @@ class Resolver:
                 )
             ),
         ]
-        resolution = "re-planned" if drift else ("direct" if intent else "planned")
+        resolution = "re-planned" if drift else ("direct" if intents else "planned")
         entry: Entry = {
             "kind": step.kind.value,
             "text": step.template,
@@ -90,7 +111,7 @@ class Resolver:
             "resolved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
         return StepResult(
-            step, resolution, actions, self._unless_unchanged(step, entry), drift, usage
+            step, resolution, actions, self._unless_unchanged(step, entry), drift, usage, fallback
         )
 
     def judge(self, step: Step, timeout: float, context: ResolveContext) -> StepResult:
@@ -146,6 +167,7 @@ class Resolver:
             timeout,
             mask=self.secrets.mask,
             allowed=self.allowed,
+            continuing=bool(done),
         )
 
 
@@ -159,3 +181,18 @@ class ResolveContext:
     # Values remembered from the page so far (not secret ones): targets they name are recorded
     # with the placeholder.
     remembered: dict[str, str] = field(default_factory=dict)
+
+
+def _still_to_do(intents: list[Intent] | None, replayed: int) -> list[Intent] | None:
+    """The intents of an explicit step left after ``replayed`` of its recorded actions ran.
+
+    A drift midway (``Enter "x" into "Name" and press "Save"``, the button renamed) heals by
+    resolving only what did not run: each intent records one action, except one aimed at every
+    element that fits ("both text fields"), whose share cannot be known without the page as it
+    was; then the direct resolver stands aside (None) and the model, if any, plans the rest.
+    """
+    if intents is None:
+        return None
+    if any(intent.target is not None and intent.target.every for intent in intents[:replayed]):
+        return None
+    return intents[replayed:] or None

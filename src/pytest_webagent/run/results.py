@@ -27,6 +27,7 @@ class StepResult:
     entry: Entry | None = None  # what the trajectory should hold for this step
     drift: Drift | None = None
     usage: Usage = field(default_factory=Usage)
+    fallback: str = ""  # why an explicit step was planned by the model instead
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,4 @@ class RunContext:
     secrets: Secrets = field(default_factory=Secrets)
     accept_downloads: bool = False  # the case opted in (browser_context_args)
     project_root: Path | None = None  # files a case uploads must be under it
+    rerun: str = ""  # the command that re-plans this case, as printed in hints

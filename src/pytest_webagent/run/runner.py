@@ -14,27 +14,44 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page
 
-from pytest_webagent.browser.executor import Executor
-from pytest_webagent.browser.origins import AllowedOrigins
+from pytest_webagent.browser.executor import Action, Executor
+from pytest_webagent.browser.origins import AllowedOrigins, navigate_urls
 from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.cases.model import Case, Step, StepKind
-from pytest_webagent.errors import StepContext, StepFailed, UnresolvableStep, WebagentError
+from pytest_webagent.errors import (
+    ActionFailed,
+    ModelError,
+    StepContext,
+    StepFailed,
+    TargetAmbiguous,
+    TargetNotFound,
+    UnresolvableStep,
+    WebagentError,
+)
+from pytest_webagent.replay.effect import describe
+from pytest_webagent.replay.identity import Drift
 from pytest_webagent.replay.trajectory import Entry, step_values
 from pytest_webagent.report.allure_report import CaseReport, StepReport
+from pytest_webagent.resolve import direct
 from pytest_webagent.resolve.planning.llm import Usage
 from pytest_webagent.run.acting import Actor
+from pytest_webagent.run.effects import EffectDrift, Resolve, StepEffects, effect_drifted
 from pytest_webagent.run.failures import (
+    DriftedStep,
     OptionalStepWarning,
     drifted_step,
+    heal_failure,
     missing_step,
     rerun_hint,
     step_context,
+    unhealed_drift,
     where,
 )
 from pytest_webagent.run.remembered import Memory
 from pytest_webagent.run.resolving import ResolveContext, Resolver
 from pytest_webagent.run.results import PlannerSource, RunContext, StepResult
 from pytest_webagent.run.tabs import CaseTabs
+from pytest_webagent.secret_values import secret_names
 from pytest_webagent.settings import Settings
 
 
@@ -55,10 +72,11 @@ class CaseRunner:
         self.run_context = run
         self.secrets = run.secrets
         self.memory = Memory(self.secrets)  # values remembered from the page, for later steps
-        self.executor = Executor(page, self._browser_value)  # the only place values are used
+        # The only place values are used: typed into fields, and in URLs the case names itself.
+        self.executor = Executor(page, self._browser_value, self._navigate_url)
         self.allowed = AllowedOrigins.for_case(settings.allowed_origins, run.base_url, case)
         self.watch = self._watch_page(page)
-        self.actor = Actor(page, self.executor, self.watch)
+        self.actor = Actor(page, self.executor, self.watch, self.secrets.reveal_target)
         self.resolver = Resolver(self.actor, planners, settings, run, case)
         self.tabs = CaseTabs(page, self.watch, self._watch_page)  # popups the case moves into
         self.tabs.on_change(self._use_page)
@@ -66,8 +84,12 @@ class CaseRunner:
         self.executor.more.remember = self._remember
         self.executor.more.files_from = case.location.path.parent  # upload paths start here
         self.executor.more.project_root = run.project_root
+        # Settings built from a partial table (benchmarks, embedders) get the option's default.
+        self.reflections = int(settings.values.get("webagent_effect_reflections", "1"))
+        self.effects = StepEffects(page, self.secrets, self.reflections)
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
+        self.unhealed: list[dict[str, str]] = []  # drifted steps that failed, for the drift report
         # Placeholders belong to the case, so one table serves every step's recorded actions.
         self.values: dict[str, str] = {}
         for step in case.steps:
@@ -132,7 +154,9 @@ class CaseRunner:
 
     def _watch_page(self, page: Page) -> PageWatch:
         accept = self.run_context.accept_downloads
-        return PageWatch(page, self.allowed, accept_downloads=accept, case=self.case)
+        return PageWatch(
+            page, self.allowed, accept_downloads=accept, case=self.case, mask=self.secrets.mask
+        )
 
     def _use_page(self, page: Page, watch: PageWatch) -> None:
         """Later steps act in ``page`` (a tab the case opened or switched to)."""
@@ -153,10 +177,12 @@ class CaseRunner:
             with self.report.step(number, step) as step_report:
                 with self.watch.step(number):
                     result = self._run_step(step, step_report)
-                detail = result.drift.describe() if result.drift else ""
+                detail = self.secrets.mask(result.drift.describe()) if result.drift else ""
                 step_report.resolved(result.resolution, detail, result.usage)
                 if result.actions:
                     step_report.attach_json("actions", result.actions)
+                if result.entry and result.entry.get("effect"):
+                    step_report.attach_text("effect", "\n".join(describe(result.entry["effect"])))
                 self.report.after_step(self.page, self.executor.secret_fields)
             self.results.append(result)
             return result
@@ -164,6 +190,8 @@ class CaseRunner:
             self.report.failure(self.page, self.executor.secret_fields)
             if isinstance(failure, StepFailed):
                 failure.attach(step_context(self.case, number, step, self.mode))
+            if isinstance(failure, DriftedStep):
+                self.unhealed.append(unhealed_drift(number, step, failure))
             else:
                 failure.args = (f"{where(self.case, number, step)}: {failure}",)
             if not step.optional:
@@ -171,6 +199,18 @@ class CaseRunner:
             self.secrets.scrub_exception(failure)
             warnings.warn(OptionalStepWarning(str(failure)), stacklevel=1)
             return None
+
+    def _navigate_url(self, url: str) -> str:
+        """``url`` for the browser: secrets only go into the URL of a ``Go to`` step of the case,
+        never into one a model planned (an open redirect would carry them off-site)."""
+        if not secret_names(url):
+            return url
+        if url in navigate_urls([*self.case.steps, *self.steps]):
+            return self.secrets.resolve(url)
+        raise ActionFailed(
+            f"refused to go to {url}: a URL the model planned never receives secrets; "
+            'secrets go into fields, or into the URL of a Go to "..." step of the case'
+        )
 
     def _open(self, url: str) -> None:
         if not urlparse(url).scheme and not self.run_context.base_url:
@@ -193,25 +233,103 @@ class CaseRunner:
         timeout = self._timeout_ms(step)
         history = [f"step: {r.step.text} ({r.resolution})" for r in self.results]
         context = ResolveContext(report, self.values, history, self.memory.plain())
+        if self.effects.page is not self.page:
+            # The case moved to another tab: effects are observed there from this step on (a
+            # step that opens a tab keeps observing the page it started on, recorded and
+            # replayed alike).
+            self.effects = StepEffects(self.page, self.secrets, self.reflections)
         if step.kind is StepKind.JUDGE:
             return self.resolver.judge(step, timeout, context)
         trajectory, case_id = self.run_context.trajectory, self.run_context.case_id
         entry = None if self.mode == "refresh" else trajectory.lookup(case_id, step)
         if entry is None:
             if self.mode == "replay":
-                raise missing_step(trajectory, case_id, step, self.run_context.nodeid)
-            return self.resolver.resolve(step, timeout, None, [], context)
+                raise missing_step(trajectory, case_id, step, self._rerun)
+            return self._resolve(step, timeout, None, [], context)
+        start = self.effects.start()
         drift, done = self.actor.replay(entry, self.values, timeout, report)
         if drift is None:
-            return StepResult(step, "replayed", entry["actions"], entry)
+            drift = self.effects.check(entry, self.values, start, timeout)
+            if drift is None:
+                return StepResult(step, "replayed", entry["actions"], entry)
+        failed = effect_drifted if isinstance(drift, EffectDrift) else drifted_step
         if self.mode == "replay":
-            advice = [rerun_hint(self.run_context.nodeid)]
-            raise drifted_step(drift, "replay mode never re-plans", advice)
+            raise failed(drift, "replay mode never re-plans", [rerun_hint(self._rerun)])
+        if isinstance(drift, EffectDrift):
+            try:
+                resolve = self._resolving(step, timeout, context)
+                return self.effects.heal(step, entry, drift, timeout, resolve, self.values)
+            except UnresolvableStep as failure:
+                # Re-planning was allowed: what to do is what made it impossible.
+                raise failed(drift, f"cannot re-plan: {failure.reason}", failure.hints) from failure
+        return self._heal(step, timeout, drift, done, context)
+
+    @property
+    def _rerun(self) -> str:
+        nodeid = self.run_context.nodeid
+        return self.run_context.rerun or f"pytest --webagent --webagent-mode missing '{nodeid}'"
+
+    def _heal(
+        self, step: Step, timeout: float, drift: Drift, done: list[Action], context: ResolveContext
+    ) -> StepResult:
+        """Re-resolve a drifted step by the rules of a new one: an explicit step by the direct
+        resolver and, where its words find nothing (or too much) on the new page, by the model
+        when one is configured. Any failure says that the step drifted, not only why it failed."""
+        failures: list[StepFailed | ModelError] = []
+        asked = self._model_requests()
         try:
-            return self.resolver.resolve(step, timeout, drift, done, context)
+            return self._resolve(step, timeout, drift, done, context)
         except UnresolvableStep as failure:
-            # Say what drifted, not only why re-planning was impossible.
-            # Re-planning was already allowed: what to do is what made it impossible.
+            # Re-planning was allowed: what to do is what made it impossible.
             raise drifted_step(
                 drift, f"cannot re-plan: {failure.reason}", failure.hints
             ) from failure
+        except (StepFailed, ModelError) as failure:
+            failures.append(failure)
+            # Only a direct resolution that found no single target, before acting, hands over;
+            # and not when the model was asked already (it failed too).
+            if not (
+                isinstance(failure, (TargetNotFound, TargetAmbiguous))
+                and self._model_may_plan(step)
+                and self._model_requests() == asked
+            ):
+                raise heal_failure(drift, failures) from failure
+        try:
+            return self._resolve(step, timeout, drift, done, context, direct_allowed=False)
+        except (StepFailed, ModelError) as failure:
+            failures.append(failure)
+            raise heal_failure(drift, failures) from failure
+
+    def _model_may_plan(self, step: Step) -> bool:
+        explicit = self.settings.resolver != "llm" and direct.parse(step) is not None
+        return explicit and self.settings.resolver != "direct" and bool(self.settings.model)
+
+    def _model_requests(self) -> int:
+        usage = self.resolver.failed_usage
+        return usage.calls + usage.memo_hits
+
+    def _resolve(
+        self,
+        step: Step,
+        timeout: float,
+        drift: Drift | None,
+        done: list[Action],
+        context: ResolveContext,
+        *,
+        direct_allowed: bool = True,
+    ) -> StepResult:
+        """Resolve the step anew, its effect observed and recorded (run/effects.py)."""
+        resolve = self._resolving(step, timeout, context, direct_allowed=direct_allowed)
+        return self.effects.record(step, timeout, self.values, resolve, drift, done)
+
+    def _resolving(
+        self, step: Step, timeout: float, context: ResolveContext, *, direct_allowed: bool = True
+    ) -> Resolve:
+        def resolve(drift: Drift | None, done: list[Action], notes: list[str]) -> StepResult:
+            history = [*context.history, *notes]
+            again = ResolveContext(context.report, context.values, history, context.remembered)
+            return self.resolver.resolve(
+                step, timeout, drift, done, again, direct_allowed=direct_allowed
+            )
+
+        return resolve

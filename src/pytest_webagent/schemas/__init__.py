@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+if TYPE_CHECKING:  # jsonschema is imported on first use: it is a tenth of the plugin's import time
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
 
 SCHEMA_FILES = (
     "case.schema.json",
@@ -31,6 +32,8 @@ def load_schema(filename: str) -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+
     resources_by_uri: list[tuple[str, Resource[Any]]] = []
     for filename in SCHEMA_FILES:
         schema = load_schema(filename)
@@ -42,6 +45,8 @@ def _registry() -> Registry[Any]:
 
 def validator_for(filename: str, definition: str | None = None) -> Draft202012Validator:
     """A validator for a whole schema file, or for one of its ``$defs``."""
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(filename)
     if definition is not None:
         schema = {"$ref": f"{schema['$id']}#/$defs/{definition}"}

@@ -9,6 +9,7 @@ starts a new snapshot and invalidates the page's refs.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -16,17 +17,40 @@ from playwright.sync_api import Locator, Page
 
 from pytest_webagent.browser.executor import Action
 from pytest_webagent.compat import selector_of
-from pytest_webagent.replay.signature import describe
+from pytest_webagent.replay.signature import (
+    Candidate,
+    describe,
+    inspect,
+    role_and_name,
+    split_nth,
+)
 from pytest_webagent.resolve.planning.answers import InvalidAnswer
 
 
-def ground_all(page: Page, planned: list[dict[str, Any]], timeout_ms: float) -> list[Action]:
-    """The grounded form of planned actions (their ``{"ref": ...}`` targets made durable)."""
-    durable = [_durable(page, action["target"]["ref"]) if "target" in action else None
-               for action in planned]  # fmt: skip
+def ground_all(
+    page: Page,
+    planned: list[dict[str, Any]],
+    timeout_ms: float,
+    mask: Callable[[str], str] = lambda text: text,
+) -> list[Action]:
+    """The grounded form of planned actions (their ``{"ref": ...}`` targets made durable).
+
+    ``mask`` puts secret placeholders back: an element whose name holds a secret is located by
+    its whole name, so that the recorded locator holds the whole placeholder.
+    """
+    # Every ref is pinned to a locator first: reading an element's ARIA snapshot starts a new
+    # set of refs, after which the model's other refs (a drag's drop target) find nothing.
+    pinned = {
+        ref: _pinned(page, ref)
+        for action in planned
+        for ref in (action.get("target", {}).get("ref"), action.get("destination", {}).get("ref"))
+        if ref is not None
+    }
+    durable = [_durable(page, action["target"]["ref"], pinned, mask) if "target" in action
+               else None for action in planned]  # fmt: skip
     # A drag's second element, resolved with the first ones (before any signature is taken).
-    drops = [_durable(page, action["destination"]["ref"]) if "destination" in action else None
-             for action in planned]  # fmt: skip
+    drops = [_durable(page, action["destination"]["ref"], pinned, mask)
+             if "destination" in action else None for action in planned]  # fmt: skip
     grounded = [
         _grounded(action, found, timeout_ms) for action, found in zip(planned, durable, strict=True)
     ]
@@ -36,17 +60,66 @@ def ground_all(page: Page, planned: list[dict[str, Any]], timeout_ms: float) -> 
     return grounded
 
 
-def _durable(page: Page, ref: str) -> tuple[Locator, str]:
+def _pinned(page: Page, ref: str) -> Locator:
+    """The element ``ref`` names, as a locator that outlives the snapshot's refs."""
     try:
         element = page.locator(f"aria-ref={ref}")
         if element.count() != 1:
             raise InvalidAnswer(f"ref {ref!r} does not identify one element on the page")
-        locator = element.normalize()
+        return element.normalize()
+    except PlaywrightError as error:
+        raise InvalidAnswer(f"ref {ref!r} cannot be used: {str(error).splitlines()[0]}") from None
+
+
+def _durable(
+    page: Page, ref: str, pinned: dict[str, Locator], mask: Callable[[str], str]
+) -> tuple[Locator, str]:
+    try:
+        locator = pinned[ref]
+        role, name = role_and_name(locator.aria_snapshot())
+        if mask(name) != name:
+            # Playwright cuts long names at a word ("Continue as alice.secret@corp"): part of a
+            # secret, which masking cannot recognise, would be recorded. The whole name instead.
+            locator = page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
         if locator.count() != 1:
             raise InvalidAnswer(f"ref {ref!r} has no unique locator; choose another element")
+        _check_tellable(page, ref, selector_of(locator))
         return locator, str(locator)
     except PlaywrightError as error:
         raise InvalidAnswer(f"ref {ref!r} cannot be used: {str(error).splitlines()[0]}") from None
+
+
+# What can tell a target chosen by position from its look-alikes on replay.
+_TELLING = ("name", "href", "context", "test_id", "name_attr", "placeholder", "input_type", "tag")
+LOOK_ALIKES_LIMIT = 200  # candidates compared when a locator picks one by position
+
+
+def _check_tellable(page: Page, ref: str, selector: str) -> None:
+    """A locator that picks one of several matches (``.first``, ``.nth(2)``) is recorded only when
+    something replay verifies (name, full href, context, an attribute) sets the target apart:
+    otherwise reordered look-alikes would pass the identity check and be acted on."""
+    nth = split_nth(selector)
+    if nth is None:
+        return
+    base, index = nth
+    count, candidates = inspect(page.locator(base), limit=LOOK_ALIKES_LIMIT)
+    if not count:
+        return
+    keys = [_telling(candidate) for candidate in candidates]
+    position = index % count
+    if position >= len(keys) or keys.count(keys[position]) > 1:
+        raise InvalidAnswer(
+            f"ref {ref!r} is one of {count} elements that nothing tells apart (same role, name, "
+            "link and no named row, list item, section, dialog or fieldset around it); choose an "
+            "element that is unique on the page, or answer no_match"
+        )
+
+
+def _telling(candidate: Candidate) -> tuple[str, ...]:
+    # A name the page cannot guess counts as none: refusing a tellable target is a retry for the
+    # model, accepting an untellable one a possible wrong-element act.
+    fields = {**candidate.fields, "name": candidate.name_guess or ""}
+    return tuple(fields.get(key, "") for key in _TELLING)
 
 
 def _grounded(

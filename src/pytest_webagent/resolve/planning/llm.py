@@ -1,7 +1,8 @@
 """The model exchange over any OpenAI-compatible API.
 
 * The ``openai`` client is built on first use: runs whose steps are all replayed or explicit never
-  construct one (and need no key).
+  construct one (and need no key). The ``openai`` package itself is imported then too: it takes
+  most of a second, which replay-only runs and IDE test discovery should not pay.
 * Structured output is asked for as a JSON schema; a server that refuses that gets ``json_object``,
   then plain text (the answer parser finds the JSON). The level that worked is kept.
 * Answers are memoised in the working store by a hash of model and messages (the format only
@@ -15,17 +16,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
-
-import openai
-from openai.types.chat import ChatCompletion
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from pytest_webagent.errors import ModelError
+from pytest_webagent.resolve.planning.deadline import http_client
+from pytest_webagent.secret_values import Secrets
 from pytest_webagent.settings import Settings
 
 if TYPE_CHECKING:
+    import openai
+
     from pytest_webagent.replay.store import WorkingStore
 
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"
@@ -67,6 +70,7 @@ class ModelClient:
         self.model = settings.model
         self.endpoint = str(settings.values["webagent_base_url"] or DEFAULT_ENDPOINT)
         self.shown_endpoint = _without_credentials(self.endpoint)
+        self._credentials = Credentials(self.settings, self.endpoint)
         self._client: openai.OpenAI | None = None
         self._format_level = 0
 
@@ -78,11 +82,15 @@ class ModelClient:
     @property
     def client(self) -> openai.OpenAI:
         if self._client is None:
+            import openai
+
             self._client = openai.OpenAI(
                 base_url=self.endpoint,
                 api_key=str(self.settings.values["webagent_api_key"] or NO_KEY),
                 timeout=self.settings.float_value("webagent_llm_timeout"),
                 max_retries=self.settings.int_value("webagent_llm_retries"),
+                # The timeout bounds each network wait; this bounds the whole answer too.
+                http_client=http_client(self.settings.float_value("webagent_llm_timeout")),
             )
         return self._client
 
@@ -94,6 +102,8 @@ class ModelClient:
             if isinstance(remembered, str):
                 usage.memo_hits += 1
                 return remembered
+        import openai  # here, not at module level: see the module's docstring
+
         while True:
             try:
                 return self._request(messages, usage)
@@ -109,6 +119,8 @@ class ModelClient:
 
     def _failure(self, error: openai.APIError) -> ModelError:
         """The error for a failed exchange (after the openai client's own retries)."""
+        import openai
+
         if isinstance(error, openai.APITimeoutError):
             seconds = self.settings.float_value("webagent_llm_timeout")
             return self._error(None, f"did not answer within {seconds:g}s (webagent_llm_timeout)")
@@ -151,8 +163,11 @@ class ModelClient:
         )
         usage.calls += 1 + raw.retries_taken
         response = raw.parse()
+        from openai.types.chat import ChatCompletion
+
         if not isinstance(response, ChatCompletion):  # e.g. a proxy's HTML login page, with 200
-            preview = " ".join(str(response).split())[:120]
+            # Masked before it is cut: half a key would not be recognised as one.
+            preview = self._credentials.mask(" ".join(str(response).split()))[:120]
             raise self._error(
                 None, f"answered with something other than a chat completion: {preview!r}"
             )
@@ -164,15 +179,33 @@ class ModelClient:
         return response.choices[0].message.content or ""
 
     def _error(self, error: Exception | None, what: str, hint: str = "") -> ModelError:
-        detail = f": {_message_of(error)}" if error is not None else ""
-        return ModelError(f"{self.where} {what}{detail}{hint}")
+        detail = f": {_message_of(error, self._credentials.mask)}" if error is not None else ""
+        # A server may echo the key (or the base URL's query, where some gateways take it).
+        return ModelError(self._credentials.mask(f"{self.where} {what}{detail}{hint}"))
+
+
+class Credentials(Secrets):
+    """The API key and whatever credentials the base URL carries (``user:password@``, the values
+    of its query, e.g. ``?api-key=``), masked as ``***`` in every form (quoted, encoded…)."""
+
+    def __init__(self, settings: Settings, endpoint: str) -> None:
+        parts = urlsplit(endpoint)
+        values = [str(settings.values.get("webagent_api_key") or ""), parts.password or ""]
+        values += [value for _, value in parse_qsl(parts.query) + parse_qsl(parts.fragment)]
+        super().__init__({f"c{number}": value for number, value in enumerate(values) if value})
+
+    def placeholder(self, name: str) -> str:
+        return "***"
 
 
 def _without_credentials(url: str) -> str:
-    """``url`` without a ``user:password@`` part, which some proxies put in base URLs."""
+    """``url`` without a ``user:password@`` part, which some proxies put in base URLs, and
+    without its query and fragment (some gateways take the key there: ``?api-key=``)."""
     parts = urlsplit(url)
+    if parts.query or parts.fragment:
+        parts = parts._replace(query="…" if parts.query else "", fragment="")
     if parts.username is None and parts.password is None:
-        return url
+        return urlunsplit(parts)
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit(parts._replace(netloc=f"***@{netloc}"))
@@ -194,10 +227,12 @@ def _about_format(error: openai.BadRequestError) -> bool:
     return "response_format" in str(error) or "json_schema" in str(error)
 
 
-def _message_of(error: Exception) -> str:
+def _message_of(error: Exception, mask: Callable[[str], str]) -> str:
+    """The server's message for a failed request, masked before it is cut to length."""
     body = getattr(error, "body", None)
     if isinstance(body, dict):
         inner = body.get("error", body)
         if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return str(inner["message"])[:300]
-    return str(error).splitlines()[0][:300] if str(error) else type(error).__name__
+            return mask(str(inner["message"]))[:300]
+    text = mask(str(error))
+    return text.splitlines()[0][:300] if text else type(error).__name__

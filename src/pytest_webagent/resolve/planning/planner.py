@@ -63,6 +63,9 @@ class StepRequest:
     # secret typed earlier (a field's value, a URL), and prompts must only hold placeholders.
     mask: Callable[[str], str] = field(default=lambda text: text)
     allowed: AllowedOrigins | None = None  # where navigate may go (default: the page's origin)
+    # Actions of this step ran already (replayed before a drift, or planned before a reflection):
+    # "done" with no further action is then a valid answer.
+    continuing: bool = False
 
 
 class Planner:
@@ -88,7 +91,12 @@ class Planner:
         while True:
             observation = self._observe(page, request)
             answer, grounded, remember = self._ask(
-                page, request, history, observation, result, first_round=not result.actions
+                page,
+                request,
+                history,
+                observation,
+                result,
+                first_round=not result.actions and not request.continuing,
             )
             if answer.status == "no_match":
                 raise TargetNotFound(
@@ -170,7 +178,7 @@ class Planner:
                     observation.url,
                     request.allowed,
                 )
-                grounded = ground_all(page, answer.actions, request.timeout_ms)
+                grounded = ground_all(page, answer.actions, request.timeout_ms, request.mask)
             except InvalidAnswer as error:
                 if attempt == self.answer_retries:
                     raise ModelError(

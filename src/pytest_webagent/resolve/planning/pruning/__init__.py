@@ -57,6 +57,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pytest_webagent.resolve.planning.pruning.limits import LONG_RUN, RUN_HEAD
 from pytest_webagent.resolve.planning.pruning.query import REF_RE, parse_step
 from pytest_webagent.resolve.planning.pruning.scoring import score
 from pytest_webagent.resolve.planning.pruning.selection import select

@@ -1,0 +1,68 @@
+"""An element whose name holds a secret: recorded with the whole placeholder (never the prefix of
+the value that Playwright's locator keeps), and replayed (issue 15, break 11)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from pytest_webagent.testing import OpenAITestServer, element, reply
+from tests.security.artefacts import leaks, run_artefacts
+from tests.support.project import WebagentProject
+from tests.support.site import StaticSite
+
+EMAIL = "alice.secret@corp.example.com"
+# Playwright's Locator.normalize() cuts this name at a word: "Continue as alice.secret@corp".
+PAGE = """
+<label for=email>Email</label><input id=email>
+<button onclick="go.textContent = 'Continue as ' + email.value; go.hidden = false">Next</button>
+<button id=go hidden onclick="done.hidden = false">?</button>
+<p id=done hidden>Signed in</p>
+"""
+CASE = """
+cases:
+  - name: continues as the user
+    url: /login.html
+    steps:
+      - Fill "Email" with "{{ secrets.EMAIL }}"
+      - Click "Next"
+      - Continue with my account
+      - Expect "Signed in"
+"""
+
+
+@pytest.fixture
+def server() -> Iterator[OpenAITestServer]:
+    with OpenAITestServer() as started:
+        yield started
+
+
+def test_a_secret_in_a_name_is_recorded_whole_and_replays(
+    project: WebagentProject,
+    site: StaticSite,
+    server: OpenAITestServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WEBAGENT_SECRET_EMAIL", EMAIL)
+    site.page("login.html", PAGE)
+    # The model sees the name masked, and answers with the ref of that element.
+    name = "Continue as {{ secrets.EMAIL }}"
+    server.on("Continue with my account", reply.act(reply.click(element("button", name))))
+    project.case("cases/login.yaml", CASE)
+    flags = ("--webagent-model=test-model", f"--webagent-base-url={server.base_url}")
+
+    recording = project.run(*flags)
+    replay = project.run(*flags, "--webagent-mode=replay", "-v")
+
+    recording.assert_outcomes(passed=1)
+    replay.assert_outcomes(passed=1)
+    steps = json.loads(project.trajectory("cases/login.yaml").read_text())["cases"]
+    (target,) = [a["target"] for a in steps["continues as the user"]["steps"][2]["actions"]]
+    assert target["signature"]["name"] == name
+    assert "{{ secrets.EMAIL }}" in target["selector"] and name in target["code"]
+    parts = [EMAIL, EMAIL[: EMAIL.index(".example")]]  # the whole value, and the cut one
+    assert leaks(run_artefacts(recording, project.path, server), parts) == []
+    assert leaks(run_artefacts(replay, project.path, server), parts) == []
+    assert len(server.chat_requests()) == 1  # the replay asked nothing
