@@ -71,7 +71,7 @@ class StepEffects:
     ) -> EffectDrift | None:
         """Wait for ``entry``'s recorded effect; None when it came (or none was recorded)."""
         effect = entry.get("effect")
-        if not effect:
+        if not effect or self.page.is_closed():
             return None  # recorded before effects existed, or the step changed nothing durable
         selectors = {a["target"]["code"]: a["target"]["selector"]
                      for a in entry["actions"] if "target" in a}  # fmt: skip
@@ -129,6 +129,8 @@ class StepEffects:
             return resolve(drift, done, [])
         before = self.observer.state(timeout_ms)
         result = resolve(drift, done, [])
+        if self.page.is_closed():
+            return result  # the step closed the tab it started in: no page to observe
         observed = self.observer.changes(before, result.actions, timeout_ms)
         for _ in range(self.reflections):
             if observed.changed or not _planned(result) or not _meant_to_change(result.actions):
