@@ -231,3 +231,25 @@ def test_a_recorded_project_exports_every_kind_of_step(
     output = run.stdout + run.stderr
     assert run.returncode == 0, output + source
     assert re.search(r"^2 passed in ", output, re.MULTILINE), output
+
+
+TRAJECTORY = "cases/__trajectories__/login.yaml.json"
+
+
+def test_non_ascii_case_names_keep_readable_test_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy_examples(tmp_path)
+    for path in (tmp_path / "cases" / "login.yaml", tmp_path / TRAJECTORY):
+        text = path.read_text(encoding="utf-8").replace(
+            "sign in with valid credentials", "Вход в систему — café"
+        )
+        path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    outcome = invoke(capsys, "export", "cases/login.yaml", "--out", "tests")
+
+    assert outcome.status == 0, outcome.err
+    source = (tmp_path / "tests" / "test_login.py").read_text(encoding="utf-8")
+    assert "def test_вход_в_систему_cafe(page: Page) -> None:" in source
+    compile(source, "test_login.py", "exec")  # a valid module

@@ -179,7 +179,7 @@ def test_a_failing_check_never_heals_and_a_replanned_one_is_flagged(
             result.assert_outcomes(passed=1, failed=1)
             result.stdout.fnmatch_lines(
                 [
-                    "2 cases, 2 steps: 1 replayed, 1 re-planned after drift",
+                    "2 cases, 3 steps: 2 passed (1 replayed, 1 re-planned after drift), 1 failed",
                     "review re-planned assertion: cases/form.yaml::email: "
                     '"Email" has value "a@b.c" (drift: target changed: *test_id*)',
                 ]

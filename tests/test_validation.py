@@ -24,6 +24,26 @@ CORPUS: dict[str, tuple[str, int, str, str]] = {
         "",
         "YAML syntax error: mapping values are not allowed here",
     ),
+    "unquoted_colon.yaml": (
+        "name: a\nsteps:\n  - Check the note: saved\n",
+        3,
+        "steps[0]",
+        "this step has ': ' in it, so YAML read it as the key 'Check the note' with the value "
+        "'saved'; put the whole step in quotes: - 'Check the note: saved'",
+    ),
+    "tab.yaml": (
+        'name: a\nsteps:\n\t- Click "x"\n',
+        3,
+        "",
+        "line 3 has a tab character: YAML indents with spaces only, replace the tab with spaces",
+    ),
+    "step_typo.yaml": (
+        'name: a\nstep:\n  - Click "x"\n',
+        1,
+        "(top level)",
+        "a case needs `steps:` (or a list under `cases:`); did you mean `steps:` instead of "
+        "`step:`?",
+    ),
     "unknown_key.yaml": (
         'name: a\nurl: /x\nstepz:\n  - Click "x"\nsteps:\n  - Click "x"\n',
         3,

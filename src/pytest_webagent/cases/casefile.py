@@ -152,15 +152,27 @@ def _describe(error: ValidationError) -> str:
     schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
-        return f"{error.message}; allowed keys: {', '.join(allowed)}"
+        return f"{error.message}; allowed keys: {', '.join(allowed)}" + _misspelt(error, allowed)
     branches: list[dict[str, Any]] = list(schema.get("oneOf", []))
     if error.validator == "oneOf" and isinstance(error.instance, dict):
         forms = [branch["required"][0] for branch in branches if "required" in branch]
         if forms and not any("$ref" in branch for branch in branches):
             got = ", ".join(map(str, error.instance)) or "none"
+            (key, value), *others = [*error.instance.items(), (None, None)]
+            lone_text = not others[:-1] and isinstance(value, (str, int, float))
+            if lone_text and isinstance(key, str) and key not in ("timeout", "optional"):
+                # `- Check the note: saved`: YAML read the step's ": " as a key and its value.
+                return (
+                    f"this step has ': ' in it, so YAML read it as the key {key!r} with the value "
+                    f"{str(value)!r}; put the whole step in quotes: - '{key}: {value}'"
+                )
             return f"a mapping here needs exactly one of the keys {', '.join(forms)} (got: {got})"
     if error.validator == "oneOf":
         description = schema.get("description")
+        keys = set(error.instance) if isinstance(error.instance, dict) else set()
+        typo = _misspelt(error, ["steps", "cases"]) if keys else ""
+        if typo and not {"steps", "cases"} & keys:
+            return f"a case needs `steps:` (or a list under `cases:`){typo}"
         if isinstance(description, str):
             return f"{_short(error.instance)} is not valid here: expected {description}"
     if error.validator == "pattern":
@@ -170,6 +182,19 @@ def _describe(error: ValidationError) -> str:
             f"{error.instance!r} is one of pytest's own marks; put it under `marks:`, not `tags:`"
         )
     return error.message
+
+
+def _misspelt(error: ValidationError, allowed: list[str]) -> str:
+    """``; did you mean `steps`?`` for an unexpected key close to an allowed one (``step``)."""
+    import difflib
+
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    unexpected = [key for key in instance if isinstance(key, str) and key not in allowed]
+    for key in unexpected:
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+        if close:
+            return f"; did you mean `{close[0]}:` instead of `{key}:`?"
+    return ""
 
 
 IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"

@@ -90,6 +90,16 @@ def _load(path: Path, text: str, loader_type: type[yaml.SafeLoader]) -> YamlDocu
                 "; a YAML value that starts with a quote must end with it: wrap the whole step "
                 """in single quotes, e.g. '"Email" has value "a@b.c"'"""
             )
+        elif "\t" in source_line or "'\\t'" in problem:
+            message += (
+                f"; line {line} has a tab character: YAML indents with spaces only, replace the "
+                "tab with spaces"
+            )
+        elif "mapping values are not allowed" in problem and ": " in source_line.lstrip("- "):
+            message += (
+                "; a colon followed by a space starts a key and its value, so a step with one "
+                "(Note: ...) must be quoted whole, e.g. - 'Check the note: saved'"
+            )
         raise CaseFileError(Location(path, line), message) from None
     except yaml.YAMLError as exc:
         raise CaseFileError(Location(path, 1), f"YAML error: {exc}") from None

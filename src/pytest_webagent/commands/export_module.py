@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from pathlib import PurePath
 
 from pytest_webagent.cases.model import Case
@@ -13,9 +14,17 @@ MAX_NAME_LENGTH = 60  # keeps `def test_...(page: Page) -> None:` on one line
 
 
 def identifier(text: str) -> str:
-    """``"sign in: valid"`` -> ``sign_in_valid`` (ASCII letters, digits and _)."""
-    words = re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
+    """``"sign in: valid"`` -> ``sign_in_valid``; ``"Café à la carte"`` -> ``cafe_a_la_carte``;
+    ``"Вход в систему"`` -> ``вход_в_систему``. Latin letters lose their accents, other letters
+    are kept: Python names may hold any letter (PEP 3131), and a name in the case's own language
+    reads better than a transliteration or an empty ``case``."""
+    words = re.sub(r"\W+", "_", "".join(_unaccented(char) for char in text)).strip("_").lower()
     return words or "case"
+
+
+def _unaccented(char: str) -> str:
+    base = unicodedata.normalize("NFKD", char)[:1]
+    return base if base.isascii() and base.isalpha() else char
 
 
 def function_name(case: Case, taken: set[str]) -> str:

@@ -60,7 +60,9 @@ class Resolver:
         """
         url_path = self.secrets.mask(urlparse(self.page.url).path)
         explicit = self.settings.resolver != "llm" and direct_allowed
-        intents = _still_to_do(direct.parse(step), len(done)) if explicit else None
+        intents = direct.parse(step) if explicit else None
+        if done and self._recorded_by_direct(step):
+            intents = _still_to_do(intents, len(done))
         usage = Usage()
         report = context.report
         fallback = ""  # why an explicit step went to the model
@@ -124,6 +126,11 @@ class Resolver:
         result = self._plan(self._planner(), request, lambda _: None, context.report)
         return StepResult(step, "judged", [], None, None, result.usage)
 
+    def _recorded_by_direct(self, step: Step) -> bool:
+        """Whether the step's recorded actions came from the direct resolver, one per intent."""
+        recorded = self.trajectory.lookup(self.case_id, step)
+        return recorded is not None and recorded.get("resolved_by") == direct.RESOLVER_NAME
+
     def _unless_unchanged(self, step: Step, entry: Entry) -> Entry:
         """The recorded entry when re-resolving gave the same actions: a refresh of an unchanged
         page must not rewrite every entry just for a new ``resolved_at``."""
@@ -186,10 +193,12 @@ class ResolveContext:
 def _still_to_do(intents: list[Intent] | None, replayed: int) -> list[Intent] | None:
     """The intents of an explicit step left after ``replayed`` of its recorded actions ran.
 
-    A drift midway (``Enter "x" into "Name" and press "Save"``, the button renamed) heals by
-    resolving only what did not run: each intent records one action, except one aimed at every
-    element that fits ("both text fields"), whose share cannot be known without the page as it
-    was; then the direct resolver stands aside (None) and the model, if any, plans the rest.
+    Only for entries the direct resolver recorded, whose actions follow the intents one by one: a
+    drift midway (``Enter "x" into "Name" and press "Save"``, the button renamed) heals by
+    resolving only what did not run. An intent aimed at every element that fits ("both text
+    fields") records one action per element, whose share cannot be known without the page as it
+    was; then the direct resolver stands aside (None) and the model, if any, plans the rest. An
+    entry a model recorded has no such correspondence: its step is resolved whole.
     """
     if intents is None:
         return None

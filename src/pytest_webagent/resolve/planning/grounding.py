@@ -21,7 +21,6 @@ from pytest_webagent.replay.signature import (
     Candidate,
     describe,
     inspect,
-    role_and_name,
     split_nth,
 )
 from pytest_webagent.resolve.planning.answers import InvalidAnswer
@@ -38,49 +37,41 @@ def ground_all(
     ``mask`` puts secret placeholders back: an element whose name holds a secret is located by
     its whole name, so that the recorded locator holds the whole placeholder.
     """
-    # Every ref is pinned to a locator first: reading an element's ARIA snapshot starts a new
-    # set of refs, after which the model's other refs (a drag's drop target) find nothing.
-    pinned = {
-        ref: _pinned(page, ref)
-        for action in planned
-        for ref in (action.get("target", {}).get("ref"), action.get("destination", {}).get("ref"))
-        if ref is not None
-    }
-    durable = [_durable(page, action["target"]["ref"], pinned, mask) if "target" in action
-               else None for action in planned]  # fmt: skip
+    durable = [_durable(page, action["target"]["ref"]) if "target" in action else None
+               for action in planned]  # fmt: skip
     # A drag's second element, resolved with the first ones (before any signature is taken).
-    drops = [_durable(page, action["destination"]["ref"], pinned, mask)
-             if "destination" in action else None for action in planned]  # fmt: skip
+    drops = [_durable(page, action["destination"]["ref"]) if "destination" in action else None
+             for action in planned]  # fmt: skip
     grounded = [
         _grounded(action, found, timeout_ms) for action, found in zip(planned, durable, strict=True)
     ]
     for action, drop in zip(grounded, drops, strict=True):
         if drop is not None:
             action["destination"] = _identified(*drop, timeout_ms)
-    return grounded
+    return [_whole_secret_name(page, action, mask) for action in grounded]
 
 
-def _pinned(page: Page, ref: str) -> Locator:
-    """The element ``ref`` names, as a locator that outlives the snapshot's refs."""
+def _whole_secret_name(page: Page, action: Action, mask: Callable[[str], str]) -> Action:
+    """Playwright cuts long names at a word (``Continue as alice.secret@corp``): part of a
+    secret, which masking cannot recognise, would be recorded. Such an element is located by its
+    whole name instead (the signature has it), which masking turns into the placeholder."""
+    target = action.get("target", {})
+    name = target.get("signature", {}).get("name", "")
+    if not name or mask(name) == name:
+        return action
+    locator = page.get_by_role(target["signature"]["role"], name=name, exact=True)
+    if locator.count() != 1:
+        raise InvalidAnswer("the element's name holds a secret and is not unique; choose another")
+    code = str(locator)
+    return {**action, "target": {**target, "selector": selector_of(locator), "code": code}}
+
+
+def _durable(page: Page, ref: str) -> tuple[Locator, str]:
     try:
         element = page.locator(f"aria-ref={ref}")
         if element.count() != 1:
             raise InvalidAnswer(f"ref {ref!r} does not identify one element on the page")
-        return element.normalize()
-    except PlaywrightError as error:
-        raise InvalidAnswer(f"ref {ref!r} cannot be used: {str(error).splitlines()[0]}") from None
-
-
-def _durable(
-    page: Page, ref: str, pinned: dict[str, Locator], mask: Callable[[str], str]
-) -> tuple[Locator, str]:
-    try:
-        locator = pinned[ref]
-        role, name = role_and_name(locator.aria_snapshot())
-        if mask(name) != name:
-            # Playwright cuts long names at a word ("Continue as alice.secret@corp"): part of a
-            # secret, which masking cannot recognise, would be recorded. The whole name instead.
-            locator = page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
+        locator = element.normalize()
         if locator.count() != 1:
             raise InvalidAnswer(f"ref {ref!r} has no unique locator; choose another element")
         _check_tellable(page, ref, selector_of(locator))
