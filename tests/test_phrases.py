@@ -112,8 +112,8 @@ ACTIONS: list[tuple[str, Intent]] = [
     ('Press "Control+A" in "Notes"', press("Control+A", "Notes")),
     ('Press "Tab" on the "Email" field', press("Tab", "Email")),
     # hover
-    ('Hover over "Reports"', Intent("hover", target("Reports", "any"))),
-    ('Hover the "Help" link', Intent("hover", target("Help", "any", "link"))),
+    ('Hover over "Reports"', Intent("hover", target("Reports", "point"))),
+    ('Hover the "Help" link', Intent("hover", target("Help", "point", "link"))),
     # wait
     ('Wait for "Loaded"', wait("Loaded", "visible")),
     ('Wait until "Loaded" appears', wait("Loaded", "visible")),
@@ -173,8 +173,6 @@ NOT_EXPLICIT_ACTIONS = [
     'Go to "the reports page"',
     'Press "Sign in"',  # a name with spaces is not a key
     'Select "Pro"',
-    'Double-click "Row"',
-    'Drag "A" to "B"',
     'Click the "Go" spaceship',
     "Expect the cart to be empty",  # an assertion, but not an explicit one
     'Verify that "X" is fine',

@@ -27,6 +27,7 @@ from pytest_webagent.cases.pycase import (
     spec_of,
     values_of,
 )
+from pytest_webagent.cases.templating import kept, remembered_name
 from pytest_webagent.errors import Location, StepFailed, WebagentError
 from pytest_webagent.run.runner import CaseRunner
 from pytest_webagent.secret_values import Secrets
@@ -63,8 +64,15 @@ class Agent:
 
     @property
     def page(self) -> Page:
-        """The page the steps run in: pytest-playwright's ``page`` fixture of this test."""
-        return self._page
+        """The page the steps run in: pytest-playwright's ``page`` fixture of this test, or the
+        tab a step opened or switched to since."""
+        return self._runner.page if self._runner is not None else self._page
+
+    @property
+    def remembered(self) -> dict[str, str]:
+        """The values steps remembered from the page so far (``Remember the text of "Order
+        number" as order_id`` -> ``agent.remembered["order_id"]``); secret ones included."""
+        return dict(self._runner.memory.values) if self._runner is not None else {}
 
     def do(self, step: str, *, timeout: float | None = None, optional: bool = False) -> None:
         """Perform an action step, e.g. ``agent.do('Click the "Sign in" button')``.
@@ -103,6 +111,9 @@ class Agent:
         try:
             runner = self._started()
             step = make_step(draft(raw, where, f"agent.{key}()"), self._values, self._occurrences)
+            name = remembered_name(step.template)
+            if name is not None:  # later steps may use {{ name }}: the run fills it in
+                self._values[name] = kept(name)
             self._secrets.add(
                 Secrets.for_case(
                     replace(runner.case, url=None, steps=(step,)), self._provided_secrets

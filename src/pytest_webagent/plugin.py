@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from pytest_webagent import settings
 from pytest_webagent.agent import Agent, failed_in_declared_steps, masked_failure
-from pytest_webagent.browser import launch_fixtures
+from pytest_webagent.browser import launch_fixtures, saved_state
 from pytest_webagent.cases.collection import (
     JUDGE_MARK,
     JUDGE_MARK_HELP,
@@ -95,6 +95,10 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     errors = session.config.stash[SESSION_KEY].case_file_errors
     if errors and session.testsfailed == errors and not session.shouldfail:
         session.config.option.continue_on_collection_errors = True
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    saved_state.savers_first(items)  # a case saving signed-in state runs before those using it
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -185,6 +189,12 @@ def webagent_secrets() -> Mapping[str, str]:
     Override it (any scope) to read secrets from a vault; return a mapping of NAME to value.
     """
     return EnvironmentSecrets()
+
+
+@pytest.fixture
+def webagent_case_state(request: pytest.FixtureRequest, webagent_session: WebagentSession) -> None:
+    """Before the page opens: the storage state a case's ``uses_state`` names."""
+    saved_state.use_saved_state(request, webagent_session.settings.cache_dir)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from pytest_webagent.browser.saved_state import save_state
 from pytest_webagent.browser.traces import kept_traces, scrub_trace
 from pytest_webagent.cases.model import Case
 from pytest_webagent.cases.pycase import case_id_of, spec_of
@@ -121,6 +122,7 @@ class WebagentSession:
             trajectory=self.trajectory_for(source),
             secrets=secrets,
             accept_downloads=_accepts_downloads(request),
+            project_root=self.config.rootpath,
             rerun=rerun_command(
                 self.config.invocation_params.args,
                 self.config.rootpath,
@@ -152,6 +154,8 @@ class WebagentSession:
         if run is None:
             return
         runner = run.runner
+        if runner.case.saves_state:
+            save_state(runner.page, runner.case, self.settings.cache_dir)
         runner.report.final_page(runner.page, runner.executor.secret_fields)
         if any(result.usage.calls or result.usage.memo_hits for result in runner.results):
             runner.report.parameter("model", self.settings.model)

@@ -136,6 +136,8 @@ def _with_case(function: TestFunction, spec: CaseSpec) -> TestFunction:
         first = next(iter(spec.file_cases.values()))
         if first.usefixtures:
             decorated = pytest.mark.usefixtures(*first.usefixtures)(decorated)
+        if first.uses_state:  # before `page`: the browser context starts from the saved state
+            decorated = pytest.mark.usefixtures("webagent_case_state")(decorated)
         rows = list(spec.file_cases)
         if rows != [""]:
             # Each row of the file's case is a parameter of the agent, with the row's id.

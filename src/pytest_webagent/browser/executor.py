@@ -13,6 +13,7 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
+from pytest_webagent.browser.more_actions import MORE_ACTIONS, MoreActions
 from pytest_webagent.browser.origins import origin_of
 from pytest_webagent.errors import ActionFailed, CheckFailed, StepFailed
 
@@ -26,7 +27,9 @@ def describe_action(action: Action) -> str:
     parts = [action["type"]]
     if "target" in action and "code" in action["target"]:
         parts.append(action["target"]["code"])
-    for key in ("url", "key", "value", "text", "count", "state", "match"):
+    if "destination" in action and "code" in action["destination"]:
+        parts.append(f"to {action['destination']['code']}")
+    for key in ("url", "key", "value", "text", "count", "state", "match", "file", "name", "title"):
         if key in action:
             parts.append(f"{key}={action[key]!r}")
     return " ".join(str(part) for part in parts)
@@ -79,6 +82,7 @@ class Executor:
         self._resolve_url = resolve_url  # and in URLs the case names itself
         # Fields a secret was typed into: screenshots paint over them.
         self.secret_fields: list[Locator] = []
+        self.more = MoreActions()  # the verbs beyond click and fill (browser/more_actions.py)
 
     def locate(self, action: Action) -> Locator:
         return self.page.locator(action["target"]["selector"])
@@ -105,7 +109,7 @@ class Executor:
             else:
                 self._act(action, timeout_ms)
         except StepFailed:
-            raise  # already says what failed (a refused URL, for one)
+            raise  # already says what failed (a refused URL or upload), in words for people
         except AssertionError as error:
             raise CheckFailed(f"{self._expectation(action)}: {_first_line(error)}") from error
         except PlaywrightError as error:
@@ -118,6 +122,13 @@ class Executor:
             return
         if kind == "press" and "target" not in action:
             self.page.keyboard.press(action["key"])
+            return
+        if kind in MORE_ACTIONS:
+            target = self.locate(action) if "target" in action else None
+            if target is not None:
+                self._refuse_other_origin_frame(action, target, timeout)
+            value = self._resolve_value(action.get("value", ""))
+            self.more.run(self.page, target, action, value, timeout)
             return
         target = self.locate(action)
         self._refuse_other_origin_frame(action, target, timeout)

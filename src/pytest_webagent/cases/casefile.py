@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pytest_webagent.cases.model import Case, Link, MarkSpec, Step, StepKind, step_kind_and_template
-from pytest_webagent.cases.templating import TemplateError, check_syntax, render
+from pytest_webagent.cases.templating import (
+    TemplateError,
+    check_syntax,
+    kept,
+    remembered_name,
+    render,
+)
 from pytest_webagent.cases.yamlsource import KeyPath, YamlDocument, format_key_path, load_yaml
 from pytest_webagent.errors import CaseFileError
 from pytest_webagent.schemas import case_validator
@@ -233,6 +239,8 @@ def _expand(document: YamlDocument, raw: dict[str, Any], case_path: KeyPath) -> 
                 for index, spec in enumerate(raw.get("marks", ()))
             ),
             usefixtures=tuple(raw.get("usefixtures", ())),
+            saves_state=raw.get("saves_state", ""),
+            uses_state=raw.get("uses_state", ""),
             usefixtures_lines=tuple(
                 document.line_of((*case_path, "usefixtures", index))
                 for index in range(len(raw.get("usefixtures", ())))
@@ -347,6 +355,7 @@ def _steps(
     document: YamlDocument, raw_steps: list[Any], values: dict[str, Any], steps_path: KeyPath
 ) -> Iterator[Step]:
     occurrences: Counter[tuple[StepKind, str]] = Counter()
+    values = dict(values)  # grows with the names earlier steps remember from the page
     for index, raw in enumerate(raw_steps):
         step_path = (*steps_path, index)
         options: dict[str, Any] = {}
@@ -373,6 +382,9 @@ def _steps(
             optional=bool(options.get("optional", False)),
         )
         occurrences[(kind, template)] += 1
+        name = remembered_name(template)
+        if name is not None:
+            values[name] = kept(name)
 
 
 def _render(document: YamlDocument, text: str, values: dict[str, Any], key_path: KeyPath) -> str:

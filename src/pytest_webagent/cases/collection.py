@@ -217,8 +217,12 @@ def case_marks(case: Case) -> list[pytest.MarkDecorator]:
 
 def _test_function(case: Case, run_case: CaseRunnerFn) -> Callable[..., None]:
     # webagent_case_secrets comes first: a missing secret is reported before the page opens.
+    # webagent_case_state before page too: it gives the context the state the case uses.
     def webagent_case(
-        webagent_case_secrets: Secrets, page: Any, request: pytest.FixtureRequest
+        webagent_case_secrets: Secrets,
+        webagent_case_state: None,
+        page: Any,
+        request: pytest.FixtureRequest,
     ) -> None:
         run_case(case, page, request, webagent_case_secrets)
 

@@ -47,3 +47,20 @@ def render(text: str, values: Mapping[str, Any]) -> str:
         return str(value)
 
     return PLACEHOLDER.sub(substitute, text)
+
+
+# A step that remembers a value from the page: `Remember the text of "X" as order_id` (or `as
+# secret token`). Later steps use `{{ order_id }}`, which only the run can fill in.
+REMEMBERS = re.compile(r"^\s*remember\b.*\bas\s+(?:secret\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*\.?\s*$",
+                       re.IGNORECASE | re.DOTALL)  # fmt: skip
+
+
+def remembered_name(template: str) -> str | None:
+    """The name a step like ``Remember the text of "X" as name`` gives its value, else None."""
+    match = REMEMBERS.match(template)
+    return match[1] if match else None
+
+
+def kept(name: str) -> str:
+    """A value that renders as its own placeholder: the run fills it in."""
+    return f"{{{{ {name} }}}}"

@@ -96,7 +96,7 @@ def _export_file(source: Source, target: Path, total: _Tally) -> None:
         case_imports = Imports()  # merged only if the case is exported: no unused import
         try:
             exported = export_case(
-                case, trajectory, function_name(case, names), where, case_imports
+                case, trajectory, function_name(case, names), where, case_imports, target.parent
             )
         except CaseNotExportable as problem:
             print(f"error: {problem}; case not exported", file=sys.stderr)

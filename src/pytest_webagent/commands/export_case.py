@@ -9,15 +9,19 @@ a ``judge:`` step, which needs a model at every run, becomes a comment and a war
 
 from __future__ import annotations
 
+import os
 import textwrap
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pytest_webagent.cases.model import Case, Step, StepKind
+from pytest_webagent.cases.templating import remembered_name
 from pytest_webagent.commands.effect_code import effect_comments, effect_statements
 from pytest_webagent.commands.layout import INDENT, render, string_literal
 from pytest_webagent.commands.locator_code import Imports, Segment, UnsupportedLocator, chain
 from pytest_webagent.commands.marks import mark_decorators
-from pytest_webagent.commands.playwright_code import CaseValues, MissingValue, action_statement
+from pytest_webagent.commands.more_code import action_lines
+from pytest_webagent.commands.playwright_code import CaseValues, MissingValue
 from pytest_webagent.replay.trajectory import TrajectoryFile, step_values
 
 COMMENT_WIDTH = 88
@@ -36,15 +40,21 @@ class ExportedCase:
 
 
 def export_case(
-    case: Case, trajectory: TrajectoryFile, function_name: str, where: str, imports: Imports
+    case: Case,
+    trajectory: TrajectoryFile,
+    function_name: str,
+    where: str,
+    imports: Imports,
+    out: Path | None = None,
 ) -> ExportedCase:
-    """``where``: how the case file is named in messages and docstrings."""
+    """``where``: how the case file is named in messages and docstrings; ``out``: the folder
+    of the exported module (uploaded files are found from there)."""
     try:
         decorators = mark_decorators(case)
     except ValueError as problem:
         where_case = f"{where}:{case.location.line}: case {case.item_name!r}"
         raise CaseNotExportable(f"{where_case}: {problem}") from None
-    body = _TestBody(case, trajectory, where, imports)
+    body = _TestBody(case, trajectory, where, imports, out)
     for number, step in enumerate(case.steps, 1):
         body.add_step(number, step)
     signature = f"def {function_name}(page: Page) -> None:"
@@ -55,12 +65,21 @@ def export_case(
 class _TestBody:
     """The lines of one test function's body, step after step."""
 
-    def __init__(self, case: Case, trajectory: TrajectoryFile, where: str, imports: Imports):
+    def __init__(
+        self,
+        case: Case,
+        trajectory: TrajectoryFile,
+        where: str,
+        imports: Imports,
+        out: Path | None,
+    ):
         values: dict[str, str] = {}
         for step in case.steps:
             values.update(step_values(step))
         self.case, self.trajectory, self.where, self.imports = case, trajectory, where, imports
-        self.values = CaseValues(values, imports)
+        remembered = frozenset(filter(None, (remembered_name(s.template) for s in case.steps)))
+        files_from = os.path.relpath(case.location.path.parent.resolve(), (out or Path()).resolve())
+        self.values = CaseValues(values, imports, remembered, Path(files_from).as_posix())
         self.lines = [_docstring(case, where)]
         self.warnings: list[str] = []
         self.uses_suppress = False
@@ -98,10 +117,9 @@ class _TestBody:
         timeout = round(step.timeout * 1000) if step.timeout is not None else None
         for action in entry["actions"]:
             try:
-                statement = action_statement(action, self.values.expression, self.imports, timeout)
+                self.lines += action_lines(action, self.values, self.imports, timeout, level)
             except (UnsupportedLocator, MissingValue) as problem:
                 raise CaseNotExportable(f"{label}: {problem}") from None
-            self.lines.append(render(statement, level))
         self._effect(entry.get("effect"), label, level)
 
     def _effect(self, effect: dict[str, object] | None, label: str, level: int) -> None:

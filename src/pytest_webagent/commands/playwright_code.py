@@ -7,6 +7,7 @@ and "contains" URL and title checks as an escaped regular expression.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +62,7 @@ def action_statement(
     if kind == "expect_text" and "target" not in action:
         target = [Segment("locator", (string_literal("body"),))]
     else:
-        target = parse_locator(action["target"]["code"], imports)
+        target = target_segments(action["target"]["code"], value_code, imports)
     if kind in CHECKS:
         expected_args: list[Doc] = []
         if kind == "expect_value":
@@ -87,6 +88,26 @@ def action_statement(
     return chain("page", [*target, Segment(TARGET_METHODS[kind], (*method_args, *timeout))])
 
 
+def target_segments(code: str, value_code: ValueCode, imports: Imports) -> list[Segment]:
+    """The locator chain of recorded ``code``; a name holding a placeholder (a value remembered
+    from the page) becomes an expression of the test's variables."""
+    segments = parse_locator(code, imports)
+    if "{{" not in code:
+        return segments
+    return [
+        Segment(s.name, None if s.args is None else tuple(_valued(a, value_code) for a in s.args))
+        for s in segments
+    ]
+
+
+def _valued(argument: Doc, value_code: ValueCode) -> Doc:
+    if isinstance(argument, tuple) and len(argument) == 2 and isinstance(argument[0], str):
+        return (argument[0], _valued(argument[1], value_code))  # a keyword argument
+    if isinstance(argument, str) and argument[:1] in "'\"" and PLACEHOLDER.search(argument):
+        return value_code(ast.literal_eval(argument))
+    return argument
+
+
 def _pattern(action: Action, value_code: ValueCode, imports: Imports) -> Doc:
     """What the executor compares a URL or title with: equals, regex, or contains (default)."""
     expected = value_code(action["value"])
@@ -99,6 +120,17 @@ def _pattern(action: Action, value_code: ValueCode, imports: Imports) -> Doc:
     return ("re.compile", arguments([("re.escape", arguments([expected]))]))
 
 
+# Names the exported test already uses: a remembered value named so gets a prefix.
+TAKEN_NAMES = frozenset(
+    {"page", "expect", "os", "re", "pytest", "suppress", "Error", "Page", "popup", "tab"}
+)
+
+
+def variable_name(name: str) -> str:
+    """The Python variable that holds a remembered value in an exported test."""
+    return f"remembered_{name}" if name in TAKEN_NAMES else name
+
+
 class MissingValue(ValueError):
     """A recorded value holds a placeholder the case does not define."""
 
@@ -109,6 +141,8 @@ class CaseValues:
 
     values: dict[str, str]
     imports: Imports
+    remembered: frozenset[str] = frozenset()  # values the test reads from the page, by name
+    files_from: str = "."  # the case file's folder, from the exported module's
 
     def expression(self, recorded: str) -> Doc:
         """A recorded value with the case's values substituted; secrets read from the
@@ -127,6 +161,11 @@ class CaseValues:
                 key = group("[", indent(Break.SOFT, string_literal(variable)), Break.SOFT, "]")
                 pieces.append(("os.environ", key))
                 self.imports.modules.add("os")
+            elif name in self.remembered:  # a variable the test assigned from the page
+                if text:
+                    pieces.append(string_literal(text))
+                text = ""
+                pieces.append(variable_name(name))
             elif name in self.values:
                 text += self.values[name]
             else:

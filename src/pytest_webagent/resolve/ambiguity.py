@@ -15,7 +15,7 @@ import secrets
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import FrameLocator, Page
 
 from pytest_webagent.errors import StepFailed, TargetAmbiguous
 from pytest_webagent.replay.signature import role_and_name
@@ -31,7 +31,11 @@ ROLE_WORD = {role: word for word, role in reversed(list(ROLE_WORDS.items())) if 
 def ambiguous(
     query: TargetQuery, strategies: list[Strategy], root: Root, *, ordinal_missing: bool = False
 ) -> TargetAmbiguous:
-    page: Page = root if isinstance(root, Page) else root.page
+    page: Page = (
+        root
+        if isinstance(root, Page)
+        else (root.owner if isinstance(root, FrameLocator) else root).page
+    )
     handles: list[tuple[Strategy, Any]] = []
     names: list[tuple[str, str]] = []
     total = 0

@@ -17,7 +17,8 @@ from pytest_webagent.compat import selector_of
 from pytest_webagent.replay.signature import describe
 from pytest_webagent.resolve.phrases import Intent, parse_assertion
 from pytest_webagent.resolve.sentences import parse_actions
-from pytest_webagent.resolve.targets import Found, find_all, hidden_target
+from pytest_webagent.resolve.targets import Found, find, find_all, hidden_target
+from pytest_webagent.resolve.verbs import DragIntent
 
 RESOLVER_NAME = "direct"
 
@@ -58,6 +59,12 @@ def resolve(page: Page, intent: Intent, timeout_ms: float) -> list[Action]:
     if query.usage == "hidden":
         # It may already be gone, so there is nothing to wait for and no identity to record.
         action["target"] = _target(hidden_target(page, query), signature=False, timeout=0)
+        return [action]
+    if isinstance(intent, DragIntent):  # where a dragged element is dropped: a second target
+        dragged = find(page, query, timeout_ms)
+        dropped_on = find(page, intent.destination, timeout_ms)
+        action["target"] = _target(dragged, signature=True, timeout=timeout_ms)
+        action["destination"] = _target(dropped_on, signature=True, timeout=timeout_ms)
         return [action]
     # "both text fields" is one action per field; anything else is one element.
     return [

@@ -9,11 +9,11 @@ import time
 from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import FrameLocator, Locator, Page
 
 from pytest_webagent.resolve.page_scripts import IS_MARKED_JS
 
-Root = Page | Locator
+Root = Page | Locator | FrameLocator  # a frame: targets in a same-origin iframe (frames.py)
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class Found:
 
 @dataclass(frozen=True)
 class Scoped:
-    """Where a search starts: the page (code "") or a scope locator and the code that built it."""
+    """Where a search starts: the page (code ""), or a scope locator or frame and the code that
+    built it."""
 
     root: Root
     code: str = ""

@@ -52,7 +52,7 @@ class TargetQuery:
     """An element described by the author: its name, how it is used, and an optional role word."""
 
     name: str  # "" for "the textbox": the role alone names it
-    usage: str  # click | input | select | toggle | any | visible | container | hidden
+    usage: str  # click | input | select | toggle | any | point | visible | container | hidden
     role: str = ""  # from "the X button"; "" when not said
     child_role: str = ""  # expect_count: count children of this role inside the named container
     ordinal: int = 0  # "the second ..." -> 2, "the last ..." -> -1; 0 when not said
@@ -178,7 +178,7 @@ ACTION_PATTERNS: list[tuple[str, Builder]] = [
     (rf"uncheck\s+{TGT}",
      lambda m: _build("uncheck", m[1], "toggle", bare=False)),
     (rf"hover(?:\s+over)?\s+{TGT}",
-     lambda m: _build("hover", m[1], "any", bare=False)),
+     lambda m: _build("hover", m[1], "point", bare=False)),
     (rf"wait\s+(?:for|until)\s+{THE}{T}\s+(?:to\s+(?:disappear|vanish|be hidden|be gone)|"
      rf"disappears|vanishes|is hidden|is gone)",
      lambda m: Intent("wait_for", TargetQuery(m[1], "hidden"), {"state": "hidden"})),
@@ -269,13 +269,17 @@ def parse_action(text: str) -> Intent | None:
     phrase = normalise(text)
     if _EXPECT_PREFIX.match(phrase):
         return parse_assertion(phrase)
-    return _first_match(_ACTIONS, phrase)
+    from pytest_webagent.resolve.verbs import parse_verb  # its table builds on this module's
+
+    return parse_verb(phrase, lambda rest: _first_match(_ACTIONS, rest))
 
 
 def parse_assertion(text: str) -> Intent | None:
     """The check an explicit ``expect:`` step compiles to, or None when it is not explicit."""
     phrase = _EXPECT_PREFIX.sub("", normalise(text), count=1)
-    return _first_match(_ASSERTIONS, phrase)
+    from pytest_webagent.resolve.verbs import framed  # `... in the "X" frame`
+
+    return framed(phrase, lambda rest: _first_match(_ASSERTIONS, rest))
 
 
 def _first_match(patterns: list[tuple[re.Pattern[str], Builder]], phrase: str) -> Intent | None:

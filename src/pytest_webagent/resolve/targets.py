@@ -8,6 +8,8 @@ case, typographic quotes: ``normalise``), then case-insensitive substrings; then
 by nearby text (``fields``) and elements that act as controls without a role (a ``<span>`` with a
 pointer cursor). Prose never wins: a substring of a sentence is no match for a click.
 A scope (``in the "qa-user" row``) is found first (``scoping``); an ordinal picks among matches.
+A target in a frame (``in the "X" frame``, or one the page lacks but a same-origin frame has) is
+looked for from that frame (``frames``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from playwright.sync_api import Locator, Page
 
 from pytest_webagent.errors import TargetAmbiguous, TargetNotFound
 from pytest_webagent.replay.signature import describe
+from pytest_webagent.resolve import frames
 from pytest_webagent.resolve.ambiguity import ambiguous, nearest_candidates
 from pytest_webagent.resolve.fields import near_label
 from pytest_webagent.resolve.locating import (
@@ -49,6 +52,11 @@ USAGE_ROLES = {
             "menuitem", "img", "alert", "status", "dialog", "cell"],
     "container": ["list", "table", "region", "dialog", "alert", "status", "navigation", "main",
                   "form", "group", "article", "heading", "listbox", "row"],
+    # Pointer verbs (hover, double-click, right-click, drag, scroll to): any element a person
+    # can point at, text included, since what they act on is often no control (a list item that
+    # reveals its buttons on hover, a draggable card).
+    "point": ["button", "link", "heading", "textbox", "checkbox", "radio", "combobox", "tab",
+              "menuitem", "img", "alert", "status", "dialog", "cell"],
     "visible": ["button", "link", "heading", "textbox", "checkbox", "radio", "combobox", "tab",
                 "img", "alert", "status", "dialog", "cell"],
     "hidden": [],
@@ -112,7 +120,11 @@ def find_all(page: Page, query: TargetQuery, timeout_ms: float) -> list[Found]:
     """Like ``find``; several only for ``every`` ("both text fields"). The whole search, scope
     included, is bounded by ``timeout_ms``."""
     deadline = Deadline(timeout_ms)
-    roots = scope_root(page, query.scope, deadline) if query.scope else [Scoped(page)]
+    if query.scope:
+        roots = scope_root(page, query.scope, deadline)
+    else:
+        frame = frames.scope_for(page, query, lambda root: _matches_now(root, query))
+        roots = [Scoped(frame.root, frame.code.rstrip("."))]
     last: TargetNotFound | None = None
     for scoped in roots:
         try:
@@ -158,9 +170,16 @@ def _search(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline) 
                 return fields[_index(query.ordinal, len(fields))]
             if fields:
                 raise ambiguous(query, [Strategy(f.locator, f.code) for f in fields], page)
-    if query.usage in ("click", "any") and not query.child_role:
+    if query.usage in ("click", "any", "point") and not query.child_role:
         return _acting_text(page, scoped, query)
     return None
+
+
+def _matches_now(root: Root, query: TargetQuery) -> bool:
+    """Whether anything ``query`` could mean is in ``root`` already (no waiting)."""
+    if not query.name:
+        return True  # a role alone ("the textbox") is looked for in the page
+    return any(s.locator.count() for tier in tiers(root, query, "substring") for s in tier)
 
 
 def _check_deadline(page: Page, query: TargetQuery, deadline: Deadline) -> None:
@@ -209,8 +228,8 @@ def _decide(
         in_time()  # each count may take long on a huge page: the step timeout bounds them all
         matched.append((strategy, strategy.locator.count()))
     hits = [(s, n) for s, n in matched if n]
-    if hits and matching == "substring" and query.usage in ("click", "any", "visible"):
-        hits = _controls_only(hits, query)
+    if hits and matching == "substring" and query.usage in ("click", "any", "visible", "point"):
+        hits = _controls_only(hits, query, controls=query.usage != "point")
     if not hits:
         return None
     if query.ordinal:
@@ -232,9 +251,10 @@ def _index(ordinal: int, count: int) -> int:
 
 
 def _controls_only(
-    hits: list[tuple[Strategy, int]], query: TargetQuery
+    hits: list[tuple[Strategy, int]], query: TargetQuery, *, controls: bool = True
 ) -> list[tuple[Strategy, int]]:
-    """Substring matches that are controls: a sentence that contains the words is no target."""
+    """Substring matches that are controls: a sentence that contains the words is no target.
+    Pointer verbs (``controls=False``) keep any element that is not a sentence."""
     kept = []
     words = len(query.name.split())
     for strategy, count in hits:
@@ -245,7 +265,7 @@ def _controls_only(
             facts = strategy.locator.evaluate_all(CONTROLS_JS, words)
         except PlaywrightError:
             continue
-        if all(f["interactive"] and not f["sentence"] for f in facts):
+        if all((f["interactive"] or not controls) and not f["sentence"] for f in facts):
             kept.append((strategy, count))
     return kept
 
@@ -345,7 +365,8 @@ def _with_child(found: Found, query: TargetQuery) -> Found:
 
 def hidden_target(page: Page, query: TargetQuery) -> Found:
     """A target for checks that it is absent: it may legitimately match nothing right now."""
-    strategy = tiers(page, query, "exact")[0][0]
+    scope = frames.scope_for(page, query, lambda root: True)  # a named frame, else the page
+    strategy = tiers(scope.root, query, "exact", scope.code.rstrip("."))[0][0]
     return Found(strategy.locator, strategy.code)
 
 

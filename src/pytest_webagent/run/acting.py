@@ -13,6 +13,8 @@ from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.replay.identity import Drift, Verified, verify
 from pytest_webagent.replay.trajectory import Entry, concrete
 from pytest_webagent.report.allure_report import StepReport
+from pytest_webagent.run.remembered import concrete_targets
+from pytest_webagent.run.tabs import CaseTabs
 
 
 class Actor:
@@ -29,10 +31,17 @@ class Actor:
         self.executor = executor
         self.watch = watch
         self._reveal = reveal  # secrets back into a recorded target, for the browser
+        self.tabs: CaseTabs | None = None  # set by the runner: follows tabs an action opens
 
-    def execute(self, action: Action, timeout: float, report: StepReport) -> None:
+    def execute(
+        self, action: Action, timeout: float, report: StepReport, *, recording: bool = True
+    ) -> None:
+        """Run ``action``; ``recording``: it is being resolved, not replayed from an entry."""
         self.watch.before(action)
-        with report.action(action):
+        tabs = (
+            self.tabs.around(action, timeout, recording) if self.tabs else contextlib.nullcontext()
+        )
+        with report.action(action), tabs:
             self.executor.run(action, timeout)
         self.watch.check()
 
@@ -44,16 +53,24 @@ class Actor:
         Returns the drift (None when every action ran) and the actions that ran before it.
         """
         done: list[Action] = []
-        for number, action in enumerate(entry["actions"], 1):
+        for number, recorded in enumerate(entry["actions"], 1):
             self._settle(timeout)
+            action = concrete_targets(recorded, values)  # a target named by a remembered value
             checked = verify(self.page, self._reveal(action), timeout)
+            if not isinstance(checked, Drift) and "destination" in action:
+                # A drag's drop target is verified too.
+                dropped = verify(
+                    self.page, self._reveal({"target": action["destination"]}), timeout
+                )
+                if isinstance(dropped, Drift):
+                    return dropped, done
             if isinstance(checked, Drift):
                 return checked, done
             if isinstance(checked, Verified):
                 name = "identity" if len(entry["actions"]) == 1 else f"identity {number}"
                 report.parameter(name, checked.comparison.describe())
-            self.execute(self._reveal(concrete(action, values)), timeout, report)
-            done.append(action)
+            self.execute(self._reveal(concrete(action, values)), timeout, report, recording=False)
+            done.append(recorded)
         return None, done
 
     def _settle(self, timeout: float) -> None:

@@ -17,7 +17,7 @@ from playwright.sync_api import Page
 
 from pytest_webagent.browser.effect_wait import EffectWait, StepStart
 from pytest_webagent.browser.effects import EffectObserver, Observed, PageEvents
-from pytest_webagent.browser.executor import Action
+from pytest_webagent.browser.executor import FRAME_HOP, Action
 from pytest_webagent.cases.model import Step, StepKind
 from pytest_webagent.errors import StepFailed
 from pytest_webagent.replay.effect import MAX_ELEMENTS, Effect, describe, summarize, with_values
@@ -71,7 +71,7 @@ class StepEffects:
     ) -> EffectDrift | None:
         """Wait for ``entry``'s recorded effect; None when it came (or none was recorded)."""
         effect = entry.get("effect")
-        if not effect:
+        if not effect or self.page.is_closed():
             return None  # recorded before effects existed, or the step changed nothing durable
         selectors = {a["target"]["code"]: a["target"]["selector"]
                      for a in entry["actions"] if "target" in a}  # fmt: skip
@@ -129,6 +129,8 @@ class StepEffects:
             return resolve(drift, done, [])
         before = self.observer.state(timeout_ms)
         result = resolve(drift, done, [])
+        if self.page.is_closed():
+            return result  # the step closed the tab it started in: no page to observe
         observed = self.observer.changes(before, result.actions, timeout_ms)
         for _ in range(self.reflections):
             if observed.changed or not _planned(result) or not _meant_to_change(result.actions):
@@ -161,8 +163,14 @@ def _planned(result: StepResult) -> bool:
 
 
 def _meant_to_change(actions: list[Action]) -> bool:
-    """Hovering and waiting change nothing by design; other actions are meant to."""
-    return any(action["type"] not in ("hover", "wait_for") for action in actions)
+    """Hovering, scrolling and waiting change nothing by design; other actions are meant to.
+    An action inside a frame is not judged: the observer reads the page's own document, and a
+    change in a frame's content would look like nothing."""
+    return any(
+        action["type"] not in ("hover", "wait_for", "scroll_into_view")
+        and FRAME_HOP not in action.get("target", {}).get("selector", "")
+        for action in actions
+    )
 
 
 def _merged(first: Effect, second: Effect) -> Effect:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlparse
 
@@ -20,6 +20,7 @@ from pytest_webagent.resolve.phrases import Intent
 from pytest_webagent.resolve.planning.llm import Usage
 from pytest_webagent.resolve.planning.planner import Execute, Planner, PlanResult, StepRequest
 from pytest_webagent.run.acting import Actor
+from pytest_webagent.run.remembered import generalise_targets
 from pytest_webagent.run.results import PlannerSource, RunContext, StepResult
 from pytest_webagent.secret_values import Secrets
 from pytest_webagent.settings import Settings
@@ -95,7 +96,11 @@ class Resolver:
         # trajectory keeps placeholders only.
         actions = [
             *done,
-            *self.secrets.mask_data(with_placeholders(actions, step, context.values)),
+            *self.secrets.mask_data(
+                generalise_targets(
+                    with_placeholders(actions, step, context.values), context.remembered
+                )
+            ),
         ]
         resolution = "re-planned" if drift else ("direct" if intents else "planned")
         entry: Entry = {
@@ -180,6 +185,9 @@ class ResolveContext:
     report: StepReport
     values: dict[str, str]  # the case's placeholder table: recorded values keep placeholders
     history: list[str]  # the earlier steps and how each was resolved, for the model
+    # Values remembered from the page so far (not secret ones): targets they name are recorded
+    # with the placeholder.
+    remembered: dict[str, str] = field(default_factory=dict)
 
 
 def _still_to_do(intents: list[Intent] | None, replayed: int) -> list[Intent] | None:

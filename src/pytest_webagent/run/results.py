@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from pytest_webagent.browser.executor import Action
@@ -37,4 +38,5 @@ class RunContext:
     trajectory: TrajectoryFile
     secrets: Secrets = field(default_factory=Secrets)
     accept_downloads: bool = False  # the case opted in (browser_context_args)
+    project_root: Path | None = None  # files a case uploads must be under it
     rerun: str = ""  # the command that re-plans this case, as printed in hints

@@ -47,8 +47,10 @@ from pytest_webagent.run.failures import (
     unhealed_drift,
     where,
 )
+from pytest_webagent.run.remembered import Memory
 from pytest_webagent.run.resolving import ResolveContext, Resolver
 from pytest_webagent.run.results import PlannerSource, RunContext, StepResult
+from pytest_webagent.run.tabs import CaseTabs
 from pytest_webagent.secret_values import secret_names
 from pytest_webagent.settings import Settings
 
@@ -69,21 +71,22 @@ class CaseRunner:
         self.settings = settings
         self.run_context = run
         self.secrets = run.secrets
+        self.memory = Memory(self.secrets)  # values remembered from the page, for later steps
         # The only place values are used: typed into fields, and in URLs the case names itself.
-        self.executor = Executor(page, self.secrets.resolve, self._navigate_url)
+        self.executor = Executor(page, self._browser_value, self._navigate_url)
         self.allowed = AllowedOrigins.for_case(settings.allowed_origins, run.base_url, case)
-        self.watch = PageWatch(
-            page,
-            self.allowed,
-            accept_downloads=run.accept_downloads,
-            case=case,
-            mask=self.secrets.mask,
-        )
+        self.watch = self._watch_page(page)
         self.actor = Actor(page, self.executor, self.watch, self.secrets.reveal_target)
         self.resolver = Resolver(self.actor, planners, settings, run, case)
+        self.tabs = CaseTabs(page, self.watch, self._watch_page)  # popups the case moves into
+        self.tabs.on_change(self._use_page)
+        self.actor.tabs = self.executor.more.tabs = self.tabs
+        self.executor.more.remember = self._remember
+        self.executor.more.files_from = case.location.path.parent  # upload paths start here
+        self.executor.more.project_root = run.project_root
         # Settings built from a partial table (benchmarks, embedders) get the option's default.
-        reflections = int(settings.values.get("webagent_effect_reflections", "1"))
-        self.effects = StepEffects(page, self.secrets, reflections)
+        self.reflections = int(settings.values.get("webagent_effect_reflections", "1"))
+        self.effects = StepEffects(page, self.secrets, self.reflections)
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
         self.unhealed: list[dict[str, str]] = []  # drifted steps that failed, for the drift report
@@ -145,7 +148,28 @@ class CaseRunner:
             self.secrets.scrub_exception(error)
             raise
 
+    def _browser_value(self, value: str) -> str:
+        """A value as the browser gets it: remembered values and secrets filled in."""
+        return self.secrets.resolve(self.memory.resolve(value))
+
+    def _watch_page(self, page: Page) -> PageWatch:
+        accept = self.run_context.accept_downloads
+        return PageWatch(
+            page, self.allowed, accept_downloads=accept, case=self.case, mask=self.secrets.mask
+        )
+
+    def _use_page(self, page: Page, watch: PageWatch) -> None:
+        """Later steps act in ``page`` (a tab the case opened or switched to)."""
+        self.page = self.executor.page = self.actor.page = self.resolver.page = page
+        self.watch = self.actor.watch = watch
+
+    def _remember(self, name: str, value: str, secret: bool) -> None:
+        self.memory.remember(name, value, secret)
+        if not secret:  # replay fills recorded placeholders from this table
+            self.values[name] = value
+
     def _run_next(self, step: Step) -> StepResult | None:
+        step = self.memory.fill_step(step)
         self.steps.append(step)
         self.values.update(step_values(step))
         number = len(self.steps)
@@ -208,7 +232,12 @@ class CaseRunner:
     def _run_step(self, step: Step, report: StepReport) -> StepResult:
         timeout = self._timeout_ms(step)
         history = [f"step: {r.step.text} ({r.resolution})" for r in self.results]
-        context = ResolveContext(report, self.values, history)
+        context = ResolveContext(report, self.values, history, self.memory.plain())
+        if self.effects.page is not self.page:
+            # The case moved to another tab: effects are observed there from this step on (a
+            # step that opens a tab keeps observing the page it started on, recorded and
+            # replayed alike).
+            self.effects = StepEffects(self.page, self.secrets, self.reflections)
         if step.kind is StepKind.JUDGE:
             return self.resolver.judge(step, timeout, context)
         trajectory, case_id = self.run_context.trajectory, self.run_context.case_id
@@ -298,7 +327,7 @@ class CaseRunner:
     ) -> Resolve:
         def resolve(drift: Drift | None, done: list[Action], notes: list[str]) -> StepResult:
             history = [*context.history, *notes]
-            again = ResolveContext(context.report, context.values, history)
+            again = ResolveContext(context.report, context.values, history, context.remembered)
             return self.resolver.resolve(
                 step, timeout, drift, done, again, direct_allowed=direct_allowed
             )

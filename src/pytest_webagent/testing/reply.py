@@ -155,6 +155,52 @@ def hover(target: Target) -> Action:
     return Action("hover", target)
 
 
+def double_click(target: Target) -> Action:
+    """Double-click ``target``."""
+    return Action("double_click", target)
+
+
+def right_click(target: Target) -> Action:
+    """Right-click ``target`` (opens its context menu)."""
+    return Action("right_click", target)
+
+
+def drag(target: Target, destination: Target) -> Action:
+    """Drag ``target`` and drop it on ``destination``."""
+    return Action("drag", target, {"destination": destination})
+
+
+def upload(target: Target, file: str) -> Action:
+    """Upload ``file`` (relative to the case file) into the file input ``target``."""
+    return Action("upload", target, {"file": file})
+
+
+def type_slowly(target: Target, value: str, delay: int = 50) -> Action:
+    """Type ``value`` into ``target`` key by key, ``delay`` ms apart."""
+    return Action("type", target, {"value": value, "delay": delay})
+
+
+def scroll_into_view(target: Target) -> Action:
+    """Scroll until ``target`` is in view."""
+    return Action("scroll_into_view", target)
+
+
+def remember(target: Target, name: str, *, value: bool = False, secret: bool = False) -> Action:
+    """Remember ``target``'s text (an input's value with ``value=True``) as ``{{ name }}``."""
+    fields: dict[str, Any] = {"name": name, "property": "value" if value else "text"}
+    return Action("remember", target, {**fields, **({"secret": True} if secret else {})})
+
+
+def switch_tab(title: str) -> Action:
+    """Switch to the tab whose title or URL contains ``title``."""
+    return Action("switch_tab", fields={"title": title})
+
+
+def close_tab() -> Action:
+    """Close the current tab (the case goes on in the tab it came from)."""
+    return Action("close_tab")
+
+
 def press(key: str, target: Target | None = None) -> Action:
     """Press a Playwright key (``"Enter"``, ``"Control+A"``), on ``target`` if given."""
     return Action("press", target, {"key": key})

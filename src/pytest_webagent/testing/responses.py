@@ -114,7 +114,11 @@ def _action(action: Action | Mapping[str, Any], nodes: list[AriaNode] | None) ->
         result: dict[str, Any] = {"type": action.type}
         if action.target is not None:
             result["target"] = _resolve(action.target, nodes)
-        result.update(action.fields)
+        # A second element (a drag's destination) is a placeholder too.
+        result.update(
+            {key: _resolve(value, nodes) if isinstance(value, (Element, UnknownRef)) else value
+             for key, value in action.fields.items()}
+        )  # fmt: skip
         return result
     result = dict(action)
     if isinstance(result.get("target"), (Element, UnknownRef)):

@@ -276,8 +276,10 @@ def _check_can_fail(answer: Answer, kind: StepKind, first_round: bool) -> None:
 def _check_refs(answer: Answer, snapshot: str) -> None:
     known = refs_in(snapshot)
     for index, action in enumerate(answer.actions):
-        ref = action.get("target", {}).get("ref")
-        if ref is not None and ref not in known:
+        refs = [action.get(key, {}).get("ref") for key in ("target", "destination")]
+        for ref in refs:
+            if ref is None or ref in known:
+                continue
             raise InvalidAnswer(
                 f"actions/{index}: ref {ref!r} is not in the latest snapshot; use a ref shown "
                 "there, or answer no_match"

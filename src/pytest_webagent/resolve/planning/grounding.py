@@ -39,9 +39,15 @@ def ground_all(
     """
     durable = [_durable(page, action["target"]["ref"]) if "target" in action else None
                for action in planned]  # fmt: skip
+    # A drag's second element, resolved with the first ones (before any signature is taken).
+    drops = [_durable(page, action["destination"]["ref"]) if "destination" in action else None
+             for action in planned]  # fmt: skip
     grounded = [
         _grounded(action, found, timeout_ms) for action, found in zip(planned, durable, strict=True)
     ]
+    for action, drop in zip(grounded, drops, strict=True):
+        if drop is not None:
+            action["destination"] = _identified(*drop, timeout_ms)
     return [_whole_secret_name(page, action, mask) for action in grounded]
 
 
@@ -110,7 +116,7 @@ def _telling(candidate: Candidate) -> tuple[str, ...]:
 def _grounded(
     planned: dict[str, Any], found: tuple[Locator, str] | None, timeout_ms: float
 ) -> Action:
-    action: Action = {key: value for key, value in planned.items() if key != "target"}
+    action: Action = {k: v for k, v in planned.items() if k not in ("target", "destination")}
     if found is None:
         return action
     locator, code = found
@@ -122,9 +128,13 @@ def _grounded(
             "code": f"{code}.get_by_role({json.dumps(role)})",
         }
         return action
-    action["target"] = {
+    action["target"] = _identified(locator, code, timeout_ms)
+    return action
+
+
+def _identified(locator: Locator, code: str, timeout_ms: float) -> dict[str, Any]:
+    return {
         "selector": selector_of(locator),
         "code": code,
         "signature": describe(locator, timeout_ms=max(timeout_ms, 1000)),
     }
-    return action

@@ -42,10 +42,20 @@ see the page again and answer for the rest of the step. status "no_match": nothi
 the step; explain in "reason". Never invent an element.
 
 Actions (element = {"ref": "<ref from the latest snapshot>"}, e.g. {"ref": "e12"}):
-  {"type": "click" | "hover" | "check" | "uncheck", "target": element}
+  {"type": "click" | "double_click" | "right_click" | "hover" | "check" | "uncheck"
+           | "scroll_into_view", "target": element}
   {"type": "fill", "target": element, "value": "..."}
+  {"type": "type", "target": element, "value": "...", "delay": 50}
+    (types key by key, for inputs that react to each keystroke; fill is the default)
+  {"type": "drag", "target": element, "destination": element}
+  {"type": "upload", "target": element (a file input), "file": "<path the step names>"}
+  {"type": "remember", "target": element, "name": "<name the step gives>",
+   "property": "text" | "value", "secret": true (only when the step says secret)}
+    (later steps use the value as {{ name }})
+  {"type": "switch_tab", "title": "<text of the tab's title or URL>"}
+  {"type": "close_tab"}
   {"type": "select", "target": element, "value": "<option label>"}
-  {"type": "press", "key": "Enter", "target": element (optional)}
+  {"type": "press", "key": "Enter" or a chord such as "Control+A", "target": element (optional)}
   {"type": "navigate", "url": "/path on the site under test"}
   {"type": "wait_for", "target": element, "state": "visible" | "hidden"}
   {"type": "expect_visible" | "expect_hidden", "target": element}
