@@ -3,8 +3,6 @@ part of itself (issue 15, break 2)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from pytest_webagent.testing import OpenAITestServer, element, reply
@@ -16,18 +14,6 @@ CARD = "4111-1111-frame-secret"
 # The framed page reports every keystroke to its own server.
 FIELD = """<label for=card>Card number</label>
 <input id=card oninput="new Image().src = '/got?' + encodeURIComponent(this.value)">"""
-
-
-@pytest.fixture
-def other(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite]:
-    with StaticSite(tmp_path_factory.mktemp("other")) as served:
-        yield served
-
-
-@pytest.fixture
-def server() -> Iterator[OpenAITestServer]:
-    with OpenAITestServer() as started:
-        yield started
 
 
 def test_a_frame_of_another_origin_is_never_acted_on(

@@ -4,7 +4,6 @@ breaks 1 and 3)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,19 +44,6 @@ def test_a_case_names_an_origin_as_the_browser_reads_it(tmp_path: Path) -> None:
     (case,) = load_cases(path)
     allowed = AllowedOrigins.for_case((), APP, case)
     assert allowed.origins == {APP, "http://evil.test"}
-
-
-@pytest.fixture
-def other(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite]:
-    """A second site: the origin no case may reach."""
-    with StaticSite(tmp_path_factory.mktemp("other")) as served:
-        yield served
-
-
-@pytest.fixture
-def server() -> Iterator[OpenAITestServer]:
-    with OpenAITestServer() as started:
-        yield started
 
 
 def test_nothing_reaches_another_origin(
