@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Playwright
 
 from pytest_webagent import settings
 from pytest_webagent.agent import Agent, failed_in_declared_steps, masked_failure
@@ -27,6 +27,7 @@ from pytest_webagent.cases.model import StepKind
 from pytest_webagent.cases.pycase import spec_of
 from pytest_webagent.cases.recognise import CASE_SUFFIXES
 from pytest_webagent.errors import ConfigurationError
+from pytest_webagent.replay import selector_engines
 from pytest_webagent.report import drift_report
 from pytest_webagent.report.allure_report import allure_active
 from pytest_webagent.secret_values import (
@@ -191,6 +192,12 @@ def webagent_secrets() -> Mapping[str, str]:
     return EnvironmentSecrets()
 
 
+@pytest.fixture(scope="session")
+def webagent_selector_engines(playwright: Playwright) -> None:
+    """Replay checks each target's identity inside its action, with this selector engine."""
+    selector_engines.register(playwright.selectors)
+
+
 @pytest.fixture
 def webagent_case_state(request: pytest.FixtureRequest, webagent_session: WebagentSession) -> None:
     """Before the page opens: the storage state a case's ``uses_state`` names."""
@@ -217,6 +224,7 @@ def agent(
     page: Page,
     webagent_session: WebagentSession,
     webagent_secrets: Mapping[str, str],
+    webagent_selector_engines: None,
 ) -> Agent:
     """Natural-language steps in this test's ``page``: ``agent.do(...)``, ``agent.expect(...)``,
     ``agent.judge(...)``, each one a step of the test's case, recorded and replayed."""

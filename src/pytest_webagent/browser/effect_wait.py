@@ -1,9 +1,11 @@
 """On replay, after a step's actions: wait for the step's recorded effect to come.
 
 Each recorded change is a targeted wait, Playwright's own auto-waiting: the URL from the page's
-known state (no round trip), the elements that appeared (and those that disappeared) as one union
-of role-and-exact-name locators (one round trip when they are there, else polled until they come:
-asynchronous loads and animations are waited for, not failed), a field's value by ``expect``.
+known state (no round trip); the elements that appeared, those that disappeared and the values
+fields kept, all as ONE locator, the page's root filtered to have each of them (and not the
+disappeared ones), waited for with one ``expect`` (one round trip when they are there, else polled
+until they come: asynchronous loads and animations are waited for, not failed). Values holding a
+secret, and fields in frames, are waited for apart, by ``expect(...).to_have_value``.
 No ARIA snapshot is taken unless the effect did not come, to say what the page holds instead. The
 first missing change gets the step's timeout; once one is missing the others are only looked at,
 so a drift reports every difference without waiting for each in turn.
@@ -21,6 +23,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 from pytest_webagent.browser.effects import PageEvents, element_text, named_elements
+from pytest_webagent.browser.executor import FRAME_HOP
+from pytest_webagent.replay import selector_engines
 
 LOOK_ONLY_MS = 100  # once the effect is known to have drifted: look, do not wait
 MAX_SHOWN = 5
@@ -61,11 +65,94 @@ class EffectWait:
         self.mismatches: list[Mismatch] = []
         self.held: dict[str, Any] = {}  # the part of the effect that came, in the same form
         self._late = False  # a wait ran out already
+        self._timeout: float = 0
+        self._effect: dict[str, Any] = {}
+        self._selectors: dict[str, str] = {}
+        self._together_values: list[dict[str, str]] = []  # in the one locator, not apart
 
     def run(self, effect: dict[str, Any], selectors: dict[str, str], timeout_ms: float) -> None:
-        self._timeout = timeout_ms
+        """Wait for the whole effect now."""
+        together = self.begin(effect, selectors, timeout_ms)
+        if together is None:
+            return
+        try:
+            expect(together).to_have_count(1, timeout=self.wait_ms)
+        except (AssertionError, PlaywrightError) as error:
+            self.look(late=not selector_engines.unknown(error))
+        else:
+            self.came_together()
+
+    def begin(
+        self, effect: dict[str, Any], selectors: dict[str, str], timeout_ms: float
+    ) -> Locator | None:
+        """Wait for what needs no locator (the URL, a dialog, a tab) and for the values waited
+        for apart; return the one locator that holds the rest (None: nothing left), for the
+        caller to wait for now (:meth:`run`) or inside its next action."""
+        self._timeout, self._effect, self._selectors = timeout_ms, effect, selectors
         if "url_path" in effect:
             self._url(effect["url_path"])
+        values = [v for v in effect.get("values", ()) if v["field"] in selectors]
+        self._together_values = [v for v in values if self._together(v, selectors)]
+        for value in values:
+            if value not in self._together_values:
+                self._kept(value)
+        if "dialog" in effect and self._dialog(effect["dialog"]):
+            self.held["dialog"] = effect["dialog"]
+        if effect.get("new_tab") and self._event(
+            "popup", self.start.tabs, lambda: self.events.tabs, "a new tab opens"
+        ):
+            self.held["new_tab"] = True
+        return self._all_at_once(effect, self._together_values, selectors)
+
+    def came_together(self) -> None:
+        """The locator of :meth:`begin` matched: its elements and values all came."""
+        for key in ("appeared", "disappeared"):
+            if self._effect.get(key):
+                self.held[key] = list(self._effect[key])
+        if self._together_values:
+            self.held.setdefault("values", []).extend(self._together_values)
+
+    def look(self, *, late: bool = True) -> None:
+        """The locator of :meth:`begin` did not match: look at each of its changes to say which
+        did not come (without waiting, when ``late``: its wait ran out already)."""
+        self._late = late
+        self._each(self._effect)
+        for value in self._together_values:
+            self._kept(value)
+
+    def _kept(self, value: dict[str, str]) -> None:
+        field = value["field"]
+        if self._value(field, self._selectors[field], value["value"]):
+            self.held.setdefault("values", []).append(value)
+
+    def _together(self, value: dict[str, str], selectors: dict[str, str]) -> bool:
+        """Whether a kept value can be waited for in the one locator: not a secret (the real value
+        would be in a selector, which call logs and traces show), not in a frame (``has``
+        cannot enter one)."""
+        plain = self.resolve(value["value"]) == value["value"]
+        return plain and FRAME_HOP not in selectors[value["field"]]
+
+    def _all_at_once(
+        self, effect: dict[str, Any], values: list[dict[str, str]], selectors: dict[str, str]
+    ) -> Locator | None:
+        """Every element and plain value of the effect as one locator: the root of the page,
+        filtered to have each appeared element and kept value and none of the disappeared
+        elements. It matches one element exactly when they all came."""
+        appeared, gone = effect.get("appeared", []), effect.get("disappeared", [])
+        if not (appeared or gone or values):
+            return None
+        root = self.page.locator(":root")
+        for element in appeared:
+            root = root.filter(has=self._locator(element))
+        for element in gone:
+            root = root.filter(has_not=self._locator(element))
+        for value in values:
+            held = selectors[value["field"]] + selector_engines.holding(value["value"])
+            root = root.filter(has=self.page.locator(held))
+        return root
+
+    def _each(self, effect: dict[str, Any]) -> None:
+        """Not all came: which ones did not, each looked at (without waiting, once late)."""
         for key in ("appeared", "disappeared"):
             elements = effect.get(key, [])
             if elements and self._all(elements, present=key == "appeared"):
@@ -74,16 +161,6 @@ class EffectWait:
             for element in elements:  # not all came: name the ones that did not
                 if self._element(element, present=key == "appeared"):
                     self.held.setdefault(key, []).append(element)
-        for value in effect.get("values", ()):
-            field = value["field"]
-            if field in selectors and self._value(field, selectors[field], value["value"]):
-                self.held.setdefault("values", []).append(value)
-        if "dialog" in effect and self._dialog(effect["dialog"]):
-            self.held["dialog"] = effect["dialog"]
-        if effect.get("new_tab") and self._event(
-            "popup", self.start.tabs, lambda: self.events.tabs, "a new tab opens"
-        ):
-            self.held["new_tab"] = True
 
     @property
     def wait_ms(self) -> float:

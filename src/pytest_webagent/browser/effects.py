@@ -46,14 +46,24 @@ class PageEvents:
     """
 
     def __init__(self, page: Page) -> None:
+        self.page = page
         self.dialogs: list[str] = []  # dialog types, in order
         self.tabs = 0
         self._loading: set[Request] = set()  # documents, fetches and XHRs not answered yet
+        self._tracking_loads = False
         page.on("dialogclosed", self._on_dialog)
         page.on("popup", self._on_popup)
-        page.on("request", self._on_request)
-        page.on("requestfinished", self._on_answered)
-        page.on("requestfailed", self._on_answered)
+
+    def track_loads(self) -> None:
+        """Follow the page's requests from now on. Only observing a step (when it is resolved)
+        needs them: a replay never asks, and is spared the subscription and two events a
+        request."""
+        if self._tracking_loads:
+            return
+        self._tracking_loads = True
+        self.page.on("request", self._on_request)
+        self.page.on("requestfinished", self._on_answered)
+        self.page.on("requestfailed", self._on_answered)
 
     @property
     def loading(self) -> bool:
@@ -139,6 +149,7 @@ class EffectObserver:
         self.events = events
 
     def state(self, timeout_ms: float) -> PageState:
+        self.events.track_loads()  # before the actions: their requests are all seen
         snapshot = self._snapshot(timeout_ms)
         order = named_elements(snapshot)
         return PageState(

@@ -83,9 +83,14 @@ class Executor:
         # Fields a secret was typed into: screenshots paint over them.
         self.secret_fields: list[Locator] = []
         self.more = MoreActions()  # the verbs beyond click and fill (browser/more_actions.py)
+        self._narrowed_to = ""  # during a replayed action: its identity check, as a selector part
+        self._within: Locator | None = None  # and what the page must hold meanwhile
 
     def locate(self, action: Action) -> Locator:
-        return self.page.locator(action["target"]["selector"])
+        """The action's target; when replayed, narrowed to the recorded element (the identity
+        check runs inside the action: replay/selector_engines.py)."""
+        where = self._within or self.page
+        return where.locator(action["target"]["selector"] + self._narrowed_to)
 
     def _refuse_other_origin_frame(self, action: Action, target: Locator, timeout: float) -> None:
         """Never act in a frame of another origin: a page can embed any site (one that collects
@@ -101,8 +106,18 @@ class Executor:
                 f"another origin ({frame_origin}), and frames of other origins are never acted on"
             )
 
-    def run(self, action: Action, timeout_ms: float) -> None:
+    def run(
+        self,
+        action: Action,
+        timeout_ms: float,
+        narrowed_to: str = "",
+        within: Locator | None = None,
+    ) -> None:
+        """Run ``action``; ``narrowed_to``: a selector part that keeps only the recorded element;
+        ``within``: the page's root, filtered to hold what the previous step's effect expects
+        (the action waits for it too)."""
         kind = action["type"]
+        self._narrowed_to, self._within = narrowed_to, within
         try:
             if kind.startswith("expect_"):
                 self._check(action, timeout_ms)
@@ -114,6 +129,8 @@ class Executor:
             raise CheckFailed(f"{self._expectation(action)}: {_first_line(error)}") from error
         except PlaywrightError as error:
             raise ActionFailed(f"{describe_action(action)} failed: {_reason(error)}") from error
+        finally:
+            self._narrowed_to, self._within = "", None
 
     def _act(self, action: Action, timeout: float) -> None:
         kind = action["type"]
@@ -138,7 +155,8 @@ class Executor:
             value = self._resolve_value(action["value"])
             target.fill(value, timeout=timeout)
             if value != action["value"]:
-                self.secret_fields.append(target)
+                # Masked in screenshots later, by the plain selector: the page may have changed.
+                self.secret_fields.append(self.page.locator(action["target"]["selector"]))
         elif kind == "select":
             target.select_option(self._resolve_value(action["value"]), timeout=timeout)
         elif kind == "check":

@@ -221,6 +221,7 @@ def _test_function(case: Case, run_case: CaseRunnerFn) -> Callable[..., None]:
     def webagent_case(
         webagent_case_secrets: Secrets,
         webagent_case_state: None,
+        webagent_selector_engines: None,
         page: Any,
         request: pytest.FixtureRequest,
     ) -> None:

@@ -19,6 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from pytest_webagent.browser.executor import Action
+from pytest_webagent.replay import selector_engines
 from pytest_webagent.replay.comparison import Comparison, compare
 from pytest_webagent.replay.signature import (
     Candidate,
@@ -29,6 +30,15 @@ from pytest_webagent.replay.signature import (
     role_and_name,
 )
 from pytest_webagent.resolve.targets import nearest_candidates
+
+# Actions that fail when their target matches several elements (Playwright's strict mode), so
+# the identity check can run inside them. Not `wait_for` (it waits for the first match) and not
+# the checks of absence or counts (they carry no identity).
+STRICT_ACTIONS = frozenset({
+    "click", "fill", "select", "check", "uncheck", "press", "hover", "expect_visible",
+    "expect_text", "expect_value", "double_click", "right_click", "upload", "type",
+    "scroll_into_view", "remember",
+})  # fmt: skip
 
 # A whole selector that is one role with an exact (case-sensitive, `s`) name and nothing else.
 _EXACT_ROLE = re.compile(r'internal:role=(?P<role>[\w-]+)\[name=(?P<name>"(?:[^"\\]|\\.)*")s\]')
@@ -96,6 +106,25 @@ def verify(page: Page, action: Action, timeout_ms: float) -> Drift | Verified | 
         [_described(current)],
         recorded,
     )
+
+
+def narrowing(action: Action) -> str | None:
+    """The identity check of ``action``, as a selector part its action can run with (None: the
+    action checks its target first, apart): see :mod:`.selector_engines`."""
+    target = action.get("target")
+    if not target or "signature" not in target or "destination" in action:
+        return None
+    if action["type"] not in STRICT_ACTIONS:
+        return None
+    signature: Signature = target["signature"]
+    return selector_engines.narrowing(signature, _pins_role_and_name(target["selector"], signature))
+
+
+def held(action: Action) -> Verified:
+    """What an action that ran narrowed to its recorded element verified: every recorded field
+    held as recorded (anything else would have been handed to :func:`verify`)."""
+    signature: Signature = action["target"]["signature"]
+    return Verified(compare(signature, signature))
 
 
 def _current(

@@ -28,7 +28,9 @@ Signature = dict[str, str]
 # `internal:role=link[name="Yes"i] >> nth=1`: the target is a position among look-alikes.
 _TRAILING_NTH = re.compile(r"^(?P<base>.+?) >> nth=(?P<index>-?\d+)$")
 
-FIELDS_JS = """(elements, limit) => {
+# The fields of one element, as `fields(e)`: shared by the identity check that reads them
+# (FIELDS_JS) and the one that runs inside an action (replay/selector_engines.py).
+FIELD_HELPERS_JS = """
   const clean = s => (s || "").replace(/\\s+/g, " ").trim();
   const text = e => clean(e.textContent);
   const byIds = (e, attr) => clean((e.getAttribute(attr) || "").split(/\\s+/).filter(Boolean)
@@ -115,8 +117,13 @@ FIELDS_JS = """(elements, limit) => {
             href: href, href_path: hrefPath, context: contextOf(e),
             role_guess: role, name_guess: role === null ? null : nameOf(e, role)};
   };
-  return {count: elements.length, items: elements.slice(0, limit).map(fields)};
-}"""
+"""
+
+FIELDS_JS = (
+    "(elements, limit) => {"
+    + FIELD_HELPERS_JS
+    + "return {count: elements.length, items: elements.slice(0, limit).map(fields)}; }"
+)
 
 # Read from the page, never recorded as such: the guesses, and `href_path` (what trajectories
 # recorded before `href`; still read so that they keep replaying).

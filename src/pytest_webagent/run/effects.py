@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from playwright.sync_api import Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, expect
 
 from pytest_webagent.browser.effect_wait import EffectWait, StepStart
 from pytest_webagent.browser.effects import EffectObserver, Observed, PageEvents
@@ -45,8 +46,43 @@ class EffectDrift(Drift):
         return f"effect drifted: {self.detail}"
 
 
+@dataclass(frozen=True)
+class PendingEffect:
+    """A replayed step's expected elements and values, as one locator (``together``: the page's
+    root holding them) that the next step's first action runs within, so that they cost no round
+    trip of their own; ``settle`` waits for them apart, when that action cannot carry them."""
+
+    together: Locator
+    wait: EffectWait
+    entry: Entry
+
+    def settle(self, timeout_ms: float) -> EffectDrift | None:
+        try:
+            expect(self.together).to_have_count(1, timeout=timeout_ms)
+        except (AssertionError, PlaywrightError):
+            return self.drift()
+        self.wait.came_together()
+        return None
+
+    def drift(self) -> EffectDrift | None:
+        """After the action that carried them failed: what of them did not come, if anything."""
+        self.wait.look()
+        return _drift(self.wait, self.entry)
+
+
+class EarlierEffectDrift(Exception):
+    """The previous step's effect (pending, waited for inside this step's first action) did not
+    come: that step drifted, before this one did anything."""
+
+    def __init__(self, drift: EffectDrift) -> None:
+        super().__init__(drift.describe())
+        self.drift = drift
+
+
 class EffectDrifted(StepFailed):
     headline = "effect drifted"
+    # (number, step) when found during the next step, whose first action waited for it.
+    earlier: tuple[int, Step] | None = None
 
 
 def effect_drifted(drift: Drift, why: str, advice: list[str]) -> EffectDrifted:
@@ -70,19 +106,32 @@ class StepEffects:
         self, entry: Entry, values: dict[str, str], start: StepStart, timeout_ms: float
     ) -> EffectDrift | None:
         """Wait for ``entry``'s recorded effect; None when it came (or none was recorded)."""
-        effect = entry.get("effect")
-        if not effect or self.page.is_closed():
-            return None  # recorded before effects existed, or the step changed nothing durable
-        selectors = {a["target"]["code"]: a["target"]["selector"]
-                     for a in entry["actions"] if "target" in a}  # fmt: skip
-        wait = EffectWait(self.page, self.events, start, self.secrets.resolve, self.secrets.mask)
-        wait.run(with_values(effect, values), selectors, timeout_ms)
-        if not wait.mismatches:
+        wait = self._wait(entry, start)
+        if wait is None:
             return None
-        detail = "; ".join(f"expected {m.expected}, but {m.happened}" for m in wait.mismatches)
-        recorded = "; ".join(describe(effect))
-        return EffectDrift("effect", detail, recorded, [m.happened for m in wait.mismatches],
-                           held=wait.held)  # fmt: skip
+        wait.run(with_values(entry["effect"], values), _selectors(entry), timeout_ms)
+        return _drift(wait, entry)
+
+    def check_later(
+        self, entry: Entry, values: dict[str, str], start: StepStart, timeout_ms: float
+    ) -> EffectDrift | PendingEffect | None:
+        """Like :meth:`check`, but the elements and values the effect expects are left for the
+        next step's first action to wait for, inside its own Playwright call (a pending effect);
+        what needs no locator (URL, dialog, tab) is waited for now."""
+        wait = self._wait(entry, start)
+        if wait is None:
+            return None
+        together = wait.begin(with_values(entry["effect"], values), _selectors(entry), timeout_ms)
+        if wait.mismatches:
+            if together is not None:
+                wait.look()
+            return _drift(wait, entry)
+        return None if together is None else PendingEffect(together, wait, entry)
+
+    def _wait(self, entry: Entry, start: StepStart) -> EffectWait | None:
+        if not entry.get("effect") or self.page.is_closed():
+            return None  # recorded before effects existed, or the step changed nothing durable
+        return EffectWait(self.page, self.events, start, self.secrets.resolve, self.secrets.mask)
 
     def heal(
         self,
@@ -155,6 +204,21 @@ class StepEffects:
             entry["effect"] = self.secrets.mask_data(effect)
         result.entry = entry  # an unchanged entry keeps its resolved_at: only the effect is new
         return result
+
+
+def _selectors(entry: Entry) -> dict[str, str]:
+    """The selector of each target of the entry, by the code its effect names fields by."""
+    return {a["target"]["code"]: a["target"]["selector"] for a in entry["actions"] if "target" in a}
+
+
+def _drift(wait: EffectWait, entry: Entry) -> EffectDrift | None:
+    if not wait.mismatches:
+        return None
+    detail = "; ".join(f"expected {m.expected}, but {m.happened}" for m in wait.mismatches)
+    recorded = "; ".join(describe(entry["effect"]))
+    return EffectDrift(
+        "effect", detail, recorded, [m.happened for m in wait.mismatches], held=wait.held
+    )
 
 
 def _planned(result: StepResult) -> bool:

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page
 
+from pytest_webagent.browser.effect_wait import StepStart
 from pytest_webagent.browser.executor import Action, Executor
 from pytest_webagent.browser.origins import AllowedOrigins, navigate_urls
 from pytest_webagent.browser.page_watch import PageWatch
@@ -35,7 +36,14 @@ from pytest_webagent.report.allure_report import CaseReport, StepReport
 from pytest_webagent.resolve import direct
 from pytest_webagent.resolve.planning.llm import Usage
 from pytest_webagent.run.acting import Actor
-from pytest_webagent.run.effects import EffectDrift, Resolve, StepEffects, effect_drifted
+from pytest_webagent.run.effects import (
+    EarlierEffectDrift,
+    EffectDrift,
+    PendingEffect,
+    Resolve,
+    StepEffects,
+    effect_drifted,
+)
 from pytest_webagent.run.failures import (
     DriftedStep,
     OptionalStepWarning,
@@ -90,6 +98,10 @@ class CaseRunner:
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
         self.unhealed: list[dict[str, str]] = []  # drifted steps that failed, for the drift report
+        # A replayed step's effect left for the next step's first action to wait for (with the
+        # number and step it belongs to); only while the runner runs the case's steps itself.
+        self.pending: tuple[int, Step, PendingEffect] | None = None
+        self._defer_effects = False
         # Placeholders belong to the case, so one table serves every step's recorded actions.
         self.values: dict[str, str] = {}
         for step in case.steps:
@@ -107,8 +119,14 @@ class CaseRunner:
     def run(self) -> list[StepResult]:
         """Run the whole case: open its URL, then every step in order."""
         self.start()
-        for step in self.case.steps:
-            self.run_step(step)
+        for number, step in enumerate(self.case.steps, 1):
+            # A step's effect may wait inside the next step's action when the runner runs that
+            # step too; a step of the Python API is followed by the test's own code.
+            self._defer_effects = number < len(self.case.steps)
+            try:
+                self.run_step(step)
+            finally:
+                self._defer_effects = False
         return self.results
 
     def start(self) -> None:
@@ -188,12 +206,14 @@ class CaseRunner:
             return result
         except (StepFailed, WebagentError) as failure:
             self.report.failure(self.page, self.executor.secret_fields)
+            # A failure found in this step may be an earlier one's (its effect did not come).
+            at_number, at_step = getattr(failure, "earlier", None) or (number, step)
             if isinstance(failure, StepFailed):
-                failure.attach(step_context(self.case, number, step, self.mode))
+                failure.attach(step_context(self.case, at_number, at_step, self.mode))
             if isinstance(failure, DriftedStep):
                 self.unhealed.append(unhealed_drift(number, step, failure))
             else:
-                failure.args = (f"{where(self.case, number, step)}: {failure}",)
+                failure.args = (f"{where(self.case, at_number, at_step)}: {failure}",)
             if not step.optional:
                 raise
             self.secrets.scrub_exception(failure)
@@ -238,18 +258,29 @@ class CaseRunner:
             # step that opens a tab keeps observing the page it started on, recorded and
             # replayed alike).
             self.effects = StepEffects(self.page, self.secrets, self.reflections)
-        if step.kind is StepKind.JUDGE:
-            return self.resolver.judge(step, timeout, context)
         trajectory, case_id = self.run_context.trajectory, self.run_context.case_id
         entry = None if self.mode == "refresh" else trajectory.lookup(case_id, step)
+        carried = entry is not None and step.kind is not StepKind.JUDGE and self._carries(entry)
+        if self.pending is not None and not carried:
+            settled = self._settle_earlier(step, report, context, timeout)
+            if settled is not None:
+                return settled
+        if step.kind is StepKind.JUDGE:
+            return self.resolver.judge(step, timeout, context)
         if entry is None:
             if self.mode == "replay":
                 raise missing_step(trajectory, case_id, step, self._rerun)
             return self._resolve(step, timeout, None, [], context)
         start = self.effects.start()
-        drift, done = self.actor.replay(entry, self.values, timeout, report)
+        try:
+            drift, done = self.actor.replay(
+                entry, self.values, timeout, report, self._carried(entry)
+            )
+        except EarlierEffectDrift as earlier:
+            return self._earlier_drifted(earlier.drift, step, report, context)
+        self.pending = None  # the first action waited for it
         if drift is None:
-            drift = self.effects.check(entry, self.values, start, timeout)
+            drift = self._check_effect(entry, start, timeout)
             if drift is None:
                 return StepResult(step, "replayed", entry["actions"], entry)
         failed = effect_drifted if isinstance(drift, EffectDrift) else drifted_step
@@ -263,6 +294,65 @@ class CaseRunner:
                 # Re-planning was allowed: what to do is what made it impossible.
                 raise failed(drift, f"cannot re-plan: {failure.reason}", failure.hints) from failure
         return self._heal(step, timeout, drift, done, context)
+
+    def _carries(self, entry: Entry) -> bool:
+        """Whether the entry's first action can wait for the previous step's pending effect."""
+        same_page = self.pending is None or self.pending[2].wait.page is self.page
+        return same_page and self.actor.carries(entry)
+
+    def _carried(self, entry: Entry) -> PendingEffect | None:
+        """The previous step's pending effect, now handed to this step's first action."""
+        if self.pending is None or not self._carries(entry):
+            return None
+        return self.pending[2]
+
+    def _settle_earlier(
+        self, step: Step, report: StepReport, context: ResolveContext, timeout: float
+    ) -> StepResult | None:
+        """Nothing of this step can wait for the previous step's effect: wait for it now."""
+        assert self.pending is not None
+        drift = self.pending[2].settle(timeout)
+        if drift is not None:
+            return self._earlier_drifted(drift, step, report, context)
+        self.pending = None
+        return None
+
+    def _check_effect(self, entry: Entry, start: StepStart, timeout: float) -> EffectDrift | None:
+        """Wait for a replayed step's effect, or leave what needs a locator to the next step."""
+        if not self._defer_effects:
+            return self.effects.check(entry, self.values, start, timeout)
+        outcome = self.effects.check_later(entry, self.values, start, timeout)
+        if isinstance(outcome, PendingEffect):
+            self.pending = (len(self.steps), self.steps[-1], outcome)
+            return None
+        return outcome
+
+    def _earlier_drifted(
+        self, drift: EffectDrift, step: Step, report: StepReport, context: ResolveContext
+    ) -> StepResult:
+        """The previous step's effect did not come (found before this step did anything): that
+        step drifted. Replay fails, naming it; other modes heal it, then run this step."""
+        assert self.pending is not None
+        number, earlier, pending = self.pending
+        self.pending = None
+        if self.mode == "replay":
+            failure = effect_drifted(
+                drift,
+                f"found before step {len(self.steps)} acted; replay mode never re-plans",
+                [rerun_hint(self._rerun)],
+            )
+            failure.earlier = (number, earlier)
+            raise failure
+        timeout = self._timeout_ms(earlier)
+        resolve = self._resolving(earlier, timeout, context)
+        try:
+            healed = self.effects.heal(earlier, pending.entry, drift, timeout, resolve, self.values)
+        except UnresolvableStep as failure:
+            unhealed = effect_drifted(drift, f"cannot re-plan: {failure.reason}", failure.hints)
+            unhealed.earlier = (number, earlier)
+            raise unhealed from failure
+        self.results = [healed if r.step is earlier else r for r in self.results]
+        return self._run_step(step, report)
 
     @property
     def _rerun(self) -> str:
