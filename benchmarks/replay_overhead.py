@@ -8,17 +8,18 @@ check the counts: 15 steps) runs as
     ``casefile.load_cases``, its trajectory recorded once (mode ``missing``, direct resolver, no
     model) and written to disk, then ``CaseRunner`` in mode ``replay`` with the trajectory read
     back with ``TrajectoryFile.load``, exactly what ``pytest --webagent`` does per case;
-(c) for attribution only: (b) with the identity check switched off;
-(d) for attribution only: (b) without the navigation guard (browser/navigation_guard.py).
+(c) (b) with the identity check and the effect wait in calls of their own, as before they ran
+    inside the actions (replay/selector_engines.py): the same guarantees, the former cost;
+(d) for attribution only: (b) without the navigation guard (browser/navigation_guard.py);
 (e) for attribution only: (b) with the effect check (waiting for each step's recorded effect)
     switched off.
 
 Same browser instance, same page setup (a fresh context with the base URL and a fresh page per
 repetition, not timed), the variants alternating in rotating order. Printed: the median wall
-time of each, the ratio (b)/(a) (target <= 1.10x), and the identity check (``identity.verify``,
-timed around every call in (b)) per action and per run.
+time of each, the ratios to (a) (target <= 1.05x), and how many Playwright calls each variant
+makes per run (counted once, after the timed runs: a count does not vary with the load).
 
-Run: ``python benchmarks/replay_overhead.py [--repetitions 21] [--per-action] [--chromium PATH]``.
+Run: ``python benchmarks/replay_overhead.py [--repetitions 21] [--chromium PATH]``.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,10 @@ from demo_app.server import start_demo_server  # noqa: E402
 
 from pytest_webagent.browser import page_watch  # noqa: E402
 from pytest_webagent.browser.chromium import SYSTEM_CHROMIUM_FLAGS  # noqa: E402
-from pytest_webagent.browser.executor import Executor  # noqa: E402
 from pytest_webagent.browser.navigation_guard import NavigationGuard  # noqa: E402
 from pytest_webagent.cases.casefile import load_cases  # noqa: E402
 from pytest_webagent.cases.model import Case  # noqa: E402
-from pytest_webagent.replay import identity  # noqa: E402
+from pytest_webagent.replay import identity, selector_engines  # noqa: E402
 from pytest_webagent.replay.trajectory import TrajectoryFile, trajectory_path  # noqa: E402
 from pytest_webagent.resolve.planning.planner import Planner  # noqa: E402
 from pytest_webagent.run import acting  # noqa: E402
@@ -140,46 +140,28 @@ def record(browser: Browser, case: Case, url: str) -> TrajectoryFile:
     return TrajectoryFile.load(trajectory.path)
 
 
-@dataclass
-class Timings:
-    """Time spent in the identity check and in the actions themselves, per call, in (b)."""
+@contextmanager
+def counting_calls() -> Iterator[Counter[str]]:
+    """Count the calls the Playwright client sends to its driver (each one a round trip).
 
-    verify_ms: list[float] = field(default_factory=list)  # one per replayed action
-    action_ms: list[float] = field(default_factory=list)
-    by_action: dict[str, list[float]] = field(default_factory=dict)  # verify times per action
+    Playwright has no public hook for this; the benchmark patches its connection (private API,
+    benchmark only).
+    """
+    from playwright._impl import connection
 
-    def clear(self) -> None:
-        self.verify_ms.clear()
-        self.action_ms.clear()
-        self.by_action.clear()
+    calls: Counter[str] = Counter()
+    send = connection.Connection.send_message_to_server
 
-    @contextmanager
-    def instrumented(self) -> Iterator[None]:
-        def timed_verify(page: Page, action: Any, timeout_ms: float) -> Any:
-            started = time.perf_counter()
-            try:
-                return identity.verify(page, action, timeout_ms)
-            finally:
-                elapsed = (time.perf_counter() - started) * 1000
-                self.verify_ms.append(elapsed)
-                label = f"{action['type']} {action.get('target', {}).get('code', '')}"
-                self.by_action.setdefault(label, []).append(elapsed)
+    def counted(self: Any, owner: Any, method: str, params: Any, options: Any) -> Any:
+        if method != "__waitInfo__":  # call-log bookkeeping, answered by nobody
+            calls[f"{owner._type}.{method}"] += 1
+        return send(self, owner, method, params, options)
 
-        def timed_run(executor: Executor, action: Any, timeout_ms: float) -> None:
-            started = time.perf_counter()
-            try:
-                untimed_run(executor, action, timeout_ms)
-            finally:
-                self.action_ms.append((time.perf_counter() - started) * 1000)
-
-        untimed_run = Executor.run
-        setattr(acting, "verify", timed_verify)  # the name the runner calls  # noqa: B010
-        setattr(Executor, "run", timed_run)  # noqa: B010
-        try:
-            yield
-        finally:
-            setattr(acting, "verify", identity.verify)  # noqa: B010
-            setattr(Executor, "run", untimed_run)  # noqa: B010
+    setattr(connection.Connection, "send_message_to_server", counted)  # noqa: B010
+    try:
+        yield calls
+    finally:
+        setattr(connection.Connection, "send_message_to_server", send)  # noqa: B010
 
 
 @contextmanager
@@ -212,31 +194,30 @@ def main() -> None:
     parser.add_argument("--repetitions", type=int, default=21, help="timed runs of each variant")
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs of each first")
     parser.add_argument("--chromium", default=default_chromium(), help="Chromium executable")
-    parser.add_argument(
-        "--per-action", action="store_true", help="also print the identity check per action"
-    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="replay-overhead-") as scratch:
-        case, times, timings, actions, version = run_all(Path(scratch), args)
-    report(times, timings, actions, len(case.steps), version, args)
+        case, times, calls, actions, version = run_all(Path(scratch), args)
+    report(times, calls, actions, len(case.steps), version, args)
 
 
 def run_all(
     workdir: Path, args: argparse.Namespace
-) -> tuple[Case, dict[str, list[float]], Timings, int, str]:
+) -> tuple[Case, dict[str, list[float]], dict[str, Counter[str]], int, str]:
     """Record the case once, then time the variants; returns what ``report`` prints."""
     (workdir / "flow.yaml").write_text(CASE, encoding="utf-8")
     (case,) = load_cases(workdir / "flow.yaml")
-    timings = Timings()
     with start_demo_server(1) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        selector_engines.register(playwright.selectors)  # what the plugin's fixture does
         trajectory = record(browser, case, server.url)
         actions = sum(len(entry["actions"]) for entry in trajectory.cases[case.item_name])
         variants = {
             "a. hand-written Playwright": handwritten,
             "b. replayed case (plugin runner)": replayed(case, trajectory, server.url),
-            "c. replayed, identity check off": unverified(replayed(case, trajectory, server.url)),
+            "c. replayed, checks in calls of their own (before)": apart(
+                replayed(case, trajectory, server.url)
+            ),
             "d. replayed, navigation guard off": unguarded(replayed(case, trajectory, server.url)),
             "e. replayed, effect check off": unchecked(replayed(case, trajectory, server.url)),
         }
@@ -245,29 +226,31 @@ def run_all(
         for repetition in range(args.warmup + args.repetitions):
             shift = repetition % len(names)  # rotate the order: no variant always goes first
             for name in names[shift:] + names[:shift]:
-                if name.startswith("b."):
-                    with timings.instrumented():
-                        elapsed = measure(browser, server.url, variants[name])
-                else:
-                    elapsed = measure(browser, server.url, variants[name])
+                elapsed = measure(browser, server.url, variants[name])
                 if repetition >= args.warmup:
                     times[name].append(elapsed)
-                elif name.startswith("b."):
-                    timings.clear()  # warm-up calls are not reported
+        calls: dict[str, Counter[str]] = {}
+        for name, flow in variants.items():
+            with counting_calls() as counted:
+                measure(browser, server.url, flow)
+            calls[name] = counted
         version = browser.version
         browser.close()
-    return case, times, timings, actions, version
+    return case, times, calls, actions, version
 
 
-def unverified(flow: Callable[[Page], None]) -> Callable[[Page], None]:
-    def without_check(page: Page) -> None:
-        setattr(acting, "verify", lambda page, action, timeout_ms: None)  # noqa: B010
+def apart(flow: Callable[[Page], None]) -> Callable[[Page], None]:
+    """(b) with every identity check made by ``identity.verify`` before its action, and every
+    effect waited for right after its step: what replay did before the selector engines."""
+
+    def checked_apart(page: Page) -> None:
+        setattr(acting, "narrowing", lambda action: None)  # noqa: B010
         try:
             flow(page)
         finally:
-            setattr(acting, "verify", identity.verify)  # noqa: B010
+            setattr(acting, "narrowing", identity.narrowing)  # noqa: B010
 
-    return without_check
+    return checked_apart
 
 
 class _NoGuard:
@@ -293,59 +276,56 @@ def unguarded(flow: Callable[[Page], None]) -> Callable[[Page], None]:
 
 def unchecked(flow: Callable[[Page], None]) -> Callable[[Page], None]:
     def without_effects(page: Page) -> None:
-        check = StepEffects.check
+        check, later = StepEffects.check, StepEffects.check_later
         setattr(StepEffects, "check", lambda *args, **kwargs: None)  # noqa: B010
+        setattr(StepEffects, "check_later", lambda *args, **kwargs: None)  # noqa: B010
         try:
             flow(page)
         finally:
             setattr(StepEffects, "check", check)  # noqa: B010
+            setattr(StepEffects, "check_later", later)  # noqa: B010
 
     return without_effects
 
 
 def report(
     times: dict[str, list[float]],
-    timings: Timings,
+    calls: dict[str, Counter[str]],
     actions: int,
     steps: int,
     version: str,
     args: argparse.Namespace,
 ) -> None:
     medians = {name: statistics.median(values) for name, values in times.items()}
-    hand, replay, bare, unguarded_replay, no_effects = medians.values()
+    hand, replay, before, unguarded_replay, no_effects = medians.values()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"Chromium {version}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
         f"load average {load:.1f}; {steps} steps, {actions} actions; {args.repetitions} timed "
         f"runs of each (after {args.warmup} warm-up runs)\n"
     )
-    print("| variant | median ms | min ms | max ms |")
-    print("|---|--:|--:|--:|")
+    print("| variant | median ms | min ms | max ms | Playwright calls per run |")
+    print("|---|--:|--:|--:|--:|")
     for name, values in times.items():
-        print(f"| {name} | {medians[name]:.0f} | {min(values):.0f} | {max(values):.0f} |")
-    runs = args.repetitions
-    print(f"\nratio replayed / hand-written: {replay / hand:.3f}x (target <= 1.10x)")
-    print(f"ratio replayed without identity check / hand-written: {bare / hand:.3f}x")
+        print(
+            f"| {name} | {medians[name]:.0f} | {min(values):.0f} | {max(values):.0f} "
+            f"| {sum(calls[name].values())} |"
+        )
+    print(f"\nratio replayed / hand-written: {replay / hand:.3f}x (target <= 1.05x)")
+    print(
+        f"ratio replayed with the checks in calls of their own / hand-written: {before / hand:.3f}x"
+    )
     print(f"ratio replayed without effect check / hand-written: {no_effects / hand:.3f}x")
     print(
         f"navigation guard (b) - (d): {replay - unguarded_replay:.0f} ms per run, "
         f"{(replay - unguarded_replay) / unguarded_replay:+.1%} (it pauses each document request)"
     )
+    hand_calls, replay_calls = calls[next(iter(calls))], calls[list(calls)[1]]
+    extra = replay_calls - hand_calls
     print(
-        f"identity check (identity.verify): median {statistics.median(timings.verify_ms):.2f} ms "
-        f"per action, mean {statistics.mean(timings.verify_ms):.2f} ms, "
-        f"{sum(timings.verify_ms) / runs:.0f} ms per run ({len(timings.verify_ms)} checks timed)"
+        "calls (b) makes beyond (a): "
+        + (", ".join(f"{name} x{count}" for name, count in extra.most_common()) or "none")
     )
-    print(
-        f"where (b) spends a run: {sum(timings.verify_ms) / runs:.0f} ms identity checks, "
-        f"{sum(timings.action_ms) / runs:.0f} ms actions and checks (Executor.run), the rest "
-        "opening the page and the runner's own work (mean of the timed runs)"
-    )
-    if args.per_action:
-        print("\n| replayed action | identity check, median ms |")
-        print("|---|--:|")
-        for label, values in timings.by_action.items():
-            print(f"| `{label}` | {statistics.median(values):.1f} |")
 
 
 def default_chromium() -> str | None:
