@@ -27,6 +27,11 @@ cases:
       - expect: '"Name" has value "{{ who }}"'
     vars:
       who: Ada
+  - name: save as the last step
+    url: /settings.html
+    steps:
+      - Fill "Name" with "Bob"
+      - Click the "Save" button
 """
 
 
@@ -50,7 +55,7 @@ def test_effect_recorded_waited_for_drifted_and_healed(
     site.page("settings.html", settings_page())
     project.case("cases/settings.yaml", CASE)
     trajectory = project.trajectory("cases/settings.yaml")
-    project.run().assert_outcomes(passed=1)
+    project.run().assert_outcomes(passed=2)
     fill, save, _ = recorded_steps(trajectory)["save settings"]
     field = 'get_by_role("textbox", name="Name", exact=True)'
     # The case's value is recorded as its placeholder, like the action's value.
@@ -60,14 +65,19 @@ def test_effect_recorded_waited_for_drifted_and_healed(
 
     # The alert now comes 1.5 s late: replay waits for it instead of failing.
     site.page("settings.html", settings_page(delay_ms=1500))
-    project.run("--webagent-mode=replay").assert_outcomes(passed=1)
+    project.run("--webagent-mode=replay").assert_outcomes(passed=2)
 
     # The button still exists and is the same element, but it no longer saves.
     site.page("settings.html", settings_page("Could not save"))
+    # Waited for inside the next step's first action, or, as the last step, right away: the
+    # failure names the step whose effect did not come either way.
     drifted = project.run("--webagent-mode=replay")
-    drifted.assert_outcomes(failed=1)
+    drifted.assert_outcomes(failed=2)
     text = failure_text(drifted)
     assert "effect drifted in case 'save settings'" in text
+    assert "effect drifted in case 'save as the last step'" in text
+    assert text.count('step 2: Click the "Save" button') == 2
+    assert "found before step 3 acted" in text
     assert (
         'expected alert showing "Saved" appears, but it did not appear; the page holds alert '
         'showing "Could not save"' in text
@@ -78,8 +88,8 @@ def test_effect_recorded_waited_for_drifted_and_healed(
 
     # Missing mode re-plans it: the explicit step's actions stay, its effect is re-recorded.
     healed = project.run()
-    healed.assert_outcomes(passed=1)
-    healed.stdout.fnmatch_lines(["*1 re-planned after drift*"])
+    healed.assert_outcomes(passed=2)
+    healed.stdout.fnmatch_lines(["*2 re-planned after drift*"])
     steps = recorded_steps(trajectory)["save settings"]
     assert steps[1]["actions"] == save["actions"]
     assert "effect" not in steps[1]  # nothing of the recorded effect came
@@ -133,7 +143,7 @@ def test_entries_without_effect_replay_unchecked(
     site.page("settings.html", settings_page())
     project.case("cases/settings.yaml", CASE)
     trajectory = project.trajectory("cases/settings.yaml")
-    project.run().assert_outcomes(passed=1)
+    project.run().assert_outcomes(passed=2)
     data = json.loads(trajectory.read_text(encoding="utf-8"))
     for entry in data["cases"]["save settings"]["steps"]:
         entry.pop("effect", None)
