@@ -14,7 +14,6 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page
 
-from pytest_webagent.browser.effect_wait import StepStart
 from pytest_webagent.browser.executor import Action, Executor
 from pytest_webagent.browser.origins import AllowedOrigins, navigate_urls
 from pytest_webagent.browser.page_watch import PageWatch
@@ -39,7 +38,6 @@ from pytest_webagent.run.acting import Actor
 from pytest_webagent.run.effects import (
     EarlierEffectDrift,
     EffectDrift,
-    PendingEffect,
     Resolve,
     StepEffects,
     effect_drifted,
@@ -55,6 +53,7 @@ from pytest_webagent.run.failures import (
     unhealed_drift,
     where,
 )
+from pytest_webagent.run.handover import EffectHandover
 from pytest_webagent.run.remembered import Memory
 from pytest_webagent.run.resolving import ResolveContext, Resolver
 from pytest_webagent.run.results import PlannerSource, RunContext, StepResult
@@ -98,10 +97,7 @@ class CaseRunner:
         self.results: list[StepResult] = []
         self.steps: list[Step] = []  # the steps run so far, in order
         self.unhealed: list[dict[str, str]] = []  # drifted steps that failed, for the drift report
-        # A replayed step's effect left for the next step's first action to wait for (with the
-        # number and step it belongs to); only while the runner runs the case's steps itself.
-        self.pending: tuple[int, Step, PendingEffect] | None = None
-        self._defer_effects = False
+        self.handover = EffectHandover()  # a step's effect, waited for in the next step's action
         # Placeholders belong to the case, so one table serves every step's recorded actions.
         self.values: dict[str, str] = {}
         for step in case.steps:
@@ -122,11 +118,11 @@ class CaseRunner:
         for number, step in enumerate(self.case.steps, 1):
             # A step's effect may wait inside the next step's action when the runner runs that
             # step too; a step of the Python API is followed by the test's own code.
-            self._defer_effects = number < len(self.case.steps)
+            self.handover.allowed = number < len(self.case.steps)
             try:
                 self.run_step(step)
             finally:
-                self._defer_effects = False
+                self.handover.allowed = False
         return self.results
 
     def start(self) -> None:
@@ -260,11 +256,11 @@ class CaseRunner:
             self.effects = StepEffects(self.page, self.secrets, self.reflections)
         trajectory, case_id = self.run_context.trajectory, self.run_context.case_id
         entry = None if self.mode == "refresh" else trajectory.lookup(case_id, step)
-        carried = entry is not None and step.kind is not StepKind.JUDGE and self._carries(entry)
-        if self.pending is not None and not carried:
-            settled = self._settle_earlier(step, report, context, timeout)
-            if settled is not None:
-                return settled
+        carried = self.handover.carried(entry, self.actor, self.page)
+        if step.kind is StepKind.JUDGE or carried is None:
+            earlier_drift = self.handover.settle(timeout)
+            if earlier_drift is not None:
+                return self._earlier_drifted(earlier_drift, step, report, context)
         if step.kind is StepKind.JUDGE:
             return self.resolver.judge(step, timeout, context)
         if entry is None:
@@ -273,14 +269,14 @@ class CaseRunner:
             return self._resolve(step, timeout, None, [], context)
         start = self.effects.start()
         try:
-            drift, done = self.actor.replay(
-                entry, self.values, timeout, report, self._carried(entry)
-            )
+            drift, done = self.actor.replay(entry, self.values, timeout, report, carried)
         except EarlierEffectDrift as earlier:
             return self._earlier_drifted(earlier.drift, step, report, context)
-        self.pending = None  # the first action waited for it
+        self.handover.pending = None  # it came: the first action waited for it
         if drift is None:
-            drift = self._check_effect(entry, start, timeout)
+            drift = self.handover.after_replay(
+                self.effects, entry, self.values, start, timeout, len(self.steps), step
+            )
             if drift is None:
                 return StepResult(step, "replayed", entry["actions"], entry)
         failed = effect_drifted if isinstance(drift, EffectDrift) else drifted_step
@@ -295,46 +291,13 @@ class CaseRunner:
                 raise failed(drift, f"cannot re-plan: {failure.reason}", failure.hints) from failure
         return self._heal(step, timeout, drift, done, context)
 
-    def _carries(self, entry: Entry) -> bool:
-        """Whether the entry's first action can wait for the previous step's pending effect."""
-        same_page = self.pending is None or self.pending[2].wait.page is self.page
-        return same_page and self.actor.carries(entry)
-
-    def _carried(self, entry: Entry) -> PendingEffect | None:
-        """The previous step's pending effect, now handed to this step's first action."""
-        if self.pending is None or not self._carries(entry):
-            return None
-        return self.pending[2]
-
-    def _settle_earlier(
-        self, step: Step, report: StepReport, context: ResolveContext, timeout: float
-    ) -> StepResult | None:
-        """Nothing of this step can wait for the previous step's effect: wait for it now."""
-        assert self.pending is not None
-        drift = self.pending[2].settle(timeout)
-        if drift is not None:
-            return self._earlier_drifted(drift, step, report, context)
-        self.pending = None
-        return None
-
-    def _check_effect(self, entry: Entry, start: StepStart, timeout: float) -> EffectDrift | None:
-        """Wait for a replayed step's effect, or leave what needs a locator to the next step."""
-        if not self._defer_effects:
-            return self.effects.check(entry, self.values, start, timeout)
-        outcome = self.effects.check_later(entry, self.values, start, timeout)
-        if isinstance(outcome, PendingEffect):
-            self.pending = (len(self.steps), self.steps[-1], outcome)
-            return None
-        return outcome
-
     def _earlier_drifted(
         self, drift: EffectDrift, step: Step, report: StepReport, context: ResolveContext
     ) -> StepResult:
         """The previous step's effect did not come (found before this step did anything): that
         step drifted. Replay fails, naming it; other modes heal it, then run this step."""
-        assert self.pending is not None
-        number, earlier, pending = self.pending
-        self.pending = None
+        handed = self.handover.take()
+        number, earlier, pending = handed.number, handed.step, handed.effect
         if self.mode == "replay":
             failure = effect_drifted(
                 drift,
