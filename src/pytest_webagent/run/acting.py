@@ -61,14 +61,19 @@ class Actor:
         tabs = (
             self.tabs.around(action, timeout, recording) if self.tabs else contextlib.nullcontext()
         )
-        with report.action(action), tabs:
-            try:
-                self.executor.run(action, timeout, narrowed_to, within)
-            except StepFailed as failure:
-                if narrowed_to and _refused(failure):
-                    return False  # not acted: the full check decides (the report shows why)
-                self._failed_in_browser = failure  # not, say, a tab that did not open after it
-                raise
+        try:
+            with report.action(action), tabs:
+                try:
+                    self.executor.run(action, timeout, narrowed_to, within)
+                except StepFailed as failure:
+                    if narrowed_to and _refused(failure):
+                        # Raised through the report step (it shows why) and the tab watch (no
+                        # tab is waited for: nothing was clicked).
+                        raise _Refused(str(failure)) from failure
+                    self._failed_in_browser = failure  # not, say, a tab that did not open
+                    raise
+        except _Refused:
+            return False  # not acted: the full identity check decides
         self.watch.check()
         return True
 
@@ -176,6 +181,10 @@ class Actor:
         # Still loading after the timeout: the identity check that follows waits for its element.
         with contextlib.suppress(PlaywrightError):
             self.page.wait_for_load_state("domcontentloaded", timeout=timeout)
+
+
+class _Refused(Exception):
+    """A replayed action's identity check refused its element before anything was done."""
 
 
 LOOK_MS = 100  # after a replayed action failed: look at its target, do not wait for it
