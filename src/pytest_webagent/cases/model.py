@@ -32,6 +32,12 @@ class Step:
     # calls to the agent, which may sit in a helper module.
     source: Path | None = None
 
+    @property
+    def shown(self) -> str:
+        """The step as people read it in failures and reports: a judge step keeps its `judge:`
+        (a failed verdict is not a failed action)."""
+        return f"judge: {self.text}" if self.kind is StepKind.JUDGE else self.text
+
 
 def step_kind_and_template(kind: StepKind, text: str) -> tuple[StepKind, str]:
     """A step as trajectories key it: one line with single spaces (whatever the source's
