@@ -247,6 +247,7 @@ def _expand(document: YamlDocument, raw: dict[str, Any], case_path: KeyPath) -> 
             if "url" in raw
             else None,
             url_line=document.location((*case_path, "url")).line if "url" in raw else 0,
+            url_template=raw.get("url"),
             tags=tuple(raw.get("tags", ())),
             marks=tuple(
                 _mark(document, spec, (*case_path, "marks", index))

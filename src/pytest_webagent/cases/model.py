@@ -79,6 +79,7 @@ class Case:
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Allure: feature, owner…
     links: tuple[Link, ...] = ()
     url_line: int = 0  # line of `url:` (0 when the case has none)
+    url_template: str | None = None  # `url:` as written, placeholders kept (for `webagent export`)
     saves_state: str = ""  # after passing, save the browser's storage state under this name
     uses_state: str = ""  # start from the storage state saved under this name
     usefixtures_lines: tuple[int, ...] = ()  # line of each name in `usefixtures:`
