@@ -35,7 +35,12 @@ from pytest_webagent.secret_values import (
     Secrets,
     hide_values,
 )
-from pytest_webagent.session import SESSION_KEY, WebagentSession
+from pytest_webagent.session import (
+    MISSING_SECRETS_KEY,
+    SESSION_KEY,
+    WebagentSession,
+    attach_missing_secrets,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -130,6 +135,7 @@ def pytest_runtest_makereport(
             # (file, line, step), not a traceback into the wrapper that ran them.
             report.longrepr = failure_report(item.config, error) or report.longrepr
     if report.failed:
+        attach_missing_secrets(item, report)
         report.longrepr = masked_failure(item, report.longrepr)
     return report
 
@@ -208,6 +214,7 @@ def webagent_case_secrets(
     try:
         return Secrets.for_case(case, webagent_secrets)
     except MissingSecretError as error:
+        request.node.stash[MISSING_SECRETS_KEY] = error.missing  # said once, in the summary
         pytest.fail(f"MissingSecretError: {error}", pytrace=False)
 
 
@@ -238,6 +245,9 @@ class ReportHooks:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # On the controller this also sees the reports of xdist workers, statistics included.
         statistics: dict[str, Any] | None = getattr(report, "webagent", None)
+        missing = getattr(report, "webagent_missing_secrets", None)
+        if missing:
+            self.session.summary.add_missing_secrets(report.nodeid, missing)
         if report.when == "call" and statistics is not None:
             self.session.add_statistics(report.nodeid, statistics)
         elif report.when == "teardown":
