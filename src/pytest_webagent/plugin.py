@@ -12,6 +12,7 @@ from playwright.sync_api import Page
 from pytest_webagent import settings
 from pytest_webagent.agent import Agent, failed_in_declared_steps, masked_failure
 from pytest_webagent.browser import launch_fixtures, saved_state
+from pytest_webagent.cases.base_url import relative_start_error
 from pytest_webagent.cases.collection import (
     JUDGE_MARK,
     JUDGE_MARK_HELP,
@@ -104,6 +105,18 @@ def pytest_runtestloop(session: pytest.Session) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     saved_state.savers_first(items)  # a case saving signed-in state runs before those using it
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # After deselection (-k, -m): only the cases that will run. Listing tests needs no base URL.
+    # An xdist worker cannot stop the session at collection (the controller reports a crash):
+    # there each case still fails on its own relative URL.
+    config = session.config
+    if config.option.collectonly or hasattr(config, "workerinput"):
+        return
+    problem = relative_start_error(config, session.items) if session.items else None
+    if problem:
+        raise pytest.UsageError(problem)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
