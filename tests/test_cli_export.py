@@ -5,6 +5,7 @@ changed. Crafted projects cover values, secrets, judge steps and what cannot be 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -286,3 +287,27 @@ def test_non_ascii_case_names_keep_readable_test_names(
     source = (tmp_path / "tests" / "test_login.py").read_text(encoding="utf-8")
     assert "def test_вход_в_систему_cafe(page: Page) -> None:" in source
     compile(source, "test_login.py", "exec")  # a valid module
+
+
+def test_rows_that_recorded_different_actions_stay_tests_of_their_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One row's page had a test id, the other's did not: a shared test would click one row's
+    element in the other's run."""
+    copy_examples(tmp_path)
+    trajectory = tmp_path / TRAJECTORY
+    data = json.loads(trajectory.read_text(encoding="utf-8"))
+    click = data["cases"]["wrong password is rejected[wrong-case]"]["steps"][2]
+    click["actions"][0]["target"]["code"] = 'get_by_test_id("sign-in")'
+    trajectory.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    outcome = invoke(capsys, "export", "cases/login.yaml", "--out", "tests")
+
+    assert outcome.status == 0, outcome.err
+    source = (tmp_path / "tests" / "test_login.py").read_text(encoding="utf-8")
+    assert "@pytest.mark.parametrize" not in source
+    assert "def test_wrong_password_is_rejected_typo(page: Page) -> None:" in source
+    assert "def test_wrong_password_is_rejected_wrong_case(page: Page) -> None:" in source
+    assert 'page.get_by_test_id("sign-in").click()' in source
+    assert "exported 4 tests from 1 case file" in outcome.out
