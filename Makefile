@@ -40,6 +40,7 @@ test: $(STAMP) lint typecheck
 	$(BIN)/pytest -n 2 -q
 
 ## Build the documentation site (mkdocs.yml, docs/) into site/, offline; any broken link fails it.
+## site/index.html opens from disk, search included (scripts/mkdocs_hooks.py).
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
 

@@ -1,7 +1,9 @@
 """How many tokens do AI-mode snapshots of large pages cost, before and after pruning?
 
 Generates four large pages (``pages.py``), loads each into headless Chromium with
-``page.set_content`` (no server, no network), takes ``page.aria_snapshot(mode="ai")``, prunes it
+``page.set_content`` (no server, no network); opens real-world pages too (``real_pages.py``:
+TodoMVC and Swagger UI from npm packages fetched into a cache outside the repository, MiniWoB++
+task pages), served on 127.0.0.1; takes ``page.aria_snapshot(mode="ai")`` of each, prunes it
 for a few steps per page with :func:`~pytest_webagent.resolve.planning.pruning.prune_snapshot`
 (default token estimate, ``--budget`` tokens), and prints Markdown tables: token counts,
 reduction, pruning time, whether the step's target element (its ref) survived; then the
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pages import Page, Step, all_pages
+from real_pages import RealPage, cache_folder, real_pages
 
 try:
     from pytest_webagent.browser.chromium import SYSTEM_CHROMIUM_FLAGS
@@ -104,12 +107,16 @@ def default_chromium() -> str | None:
 
 @dataclass(frozen=True)
 class Snapshot:
-    page: Page
+    page: Page | RealPage
     text: str
     seconds: float
+    html: str  # the generated page's HTML; a real page's DOM when the snapshot was taken
 
 
-def take_snapshots(pages: list[Page], chromium: str | None) -> tuple[str, list[Snapshot]]:
+def take_snapshots(
+    pages: list[Page | RealPage], chromium: str | None, served: str = ""
+) -> tuple[str, list[Snapshot]]:
+    """``served``: the URL the real pages are served from."""
     from playwright.sync_api import sync_playwright
 
     snapshots = []
@@ -120,10 +127,15 @@ def take_snapshots(pages: list[Page], chromium: str | None) -> tuple[str, list[S
                 context = browser.new_context()
                 try:
                     tab = context.new_page()
-                    tab.set_content(page.html, wait_until="load", timeout=600_000)
+                    if isinstance(page, RealPage):
+                        tab.goto(f"{served}/{page.path}", wait_until="load", timeout=120_000)
+                        page.prepare(tab)  # what a user did before the step
+                    else:
+                        tab.set_content(page.html, wait_until="load", timeout=600_000)
                     start = time.perf_counter()
                     text = tab.aria_snapshot(mode="ai", timeout=600_000)  # loaded machines
-                    snapshots.append(Snapshot(page, text, time.perf_counter() - start))
+                    html = page.html if isinstance(page, Page) else tab.content()
+                    snapshots.append(Snapshot(page, text, time.perf_counter() - start, html))
                 finally:
                     context.close()
             version = f"Chromium {browser.version}"
@@ -181,7 +193,7 @@ def measure(
     html_tokens: dict[str, int] = {}
     for snap in snapshots:
         page = snap.page
-        html_tokens[page.name] = tokenizer.count(page.html)
+        html_tokens[page.name] = tokenizer.count(snap.html)
         full = tokenizer.count(snap.text)
         for step in page.steps:
             ref = target_ref(snap.text, step)
@@ -194,7 +206,7 @@ def measure(
                 Row(
                     page=page.name,
                     step=step.text,
-                    html_bytes=len(page.html.encode()),
+                    html_bytes=len(snap.html.encode()),
                     html_tokens=html_tokens[page.name],
                     snapshot_tokens=full,
                     pruned_tokens=tokenizer.count(result.text),
@@ -237,7 +249,7 @@ def print_calibration(snapshots: list[Snapshot], rows: list[Row], tokenizer: Tok
         samples.append((f"{snap.page.name} snapshot", snap.text))
     samples.append((f"the {len(rows)} pruned snapshots", "\n".join(r.pruned_text for r in rows)))
     for snap in snapshots:
-        samples.append((f"{snap.page.name} HTML", snap.page.html))
+        samples.append((f"{snap.page.name} HTML", snap.html))
     for label, text in samples:
         real = tokenizer.count(text)
         estimate = estimate_tokens(text)
@@ -248,7 +260,7 @@ def print_calibration(snapshots: list[Snapshot], rows: list[Row], tokenizer: Tok
 
 
 def time_big_snapshot(snapshots: list[Snapshot], step: str, budget: int) -> None:
-    """Prune the four snapshots, one after the other and repeated, cut at 5 MB."""
+    """Prune the four generated snapshots, one after the other and repeated, cut at 5 MB."""
     pieces: list[str] = []
     size = 0
     while size < 5_000_000:
@@ -286,15 +298,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     tokenizer = load_tokenizer()
-    pages = all_pages()
-    version, snapshots = take_snapshots(pages, args.chromium)
+    generated: list[Page | RealPage] = list(all_pages())
+    with real_pages() as (served, real):
+        version, snapshots = take_snapshots([*generated, *real], args.chromium, served)
     rows, _ = measure(snapshots, args.budget, tokenizer)
+    big_step = generated[0].steps[0].text
 
     print("## snapshot_tokens results\n")
     print(f"- tokenizer: {tokenizer.name}")
     if not tokenizer.real:
         print("- NOTE: all token counts below are estimates, not a real tokenizer's counts")
     print(f"- pruning: prune_snapshot(budget_tokens={args.budget}), default estimate_tokens")
+    print(f"- real pages: {', '.join(p.name for p in real) or 'none'} (npm packages cached in "
+          f"{cache_folder()})")  # fmt: skip
     print(
         f"- {version}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
         f"snapshot times: " + ", ".join(f"{s.page.name} {s.seconds:.1f} s" for s in snapshots)
@@ -305,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n### estimate_tokens calibration\n")
         print_calibration(snapshots, rows, tokenizer)
     print("\n### pruning time on a large snapshot\n")
-    time_big_snapshot(snapshots, pages[0].steps[0].text, args.budget)
+    time_big_snapshot(snapshots[: len(generated)], big_step, args.budget)
     print(f"\n(total run time {time.perf_counter() - started:.0f} s)")
     return 0 if all(row.kept for row in rows) else 1
 

@@ -100,6 +100,11 @@ def test_every_action_type_runs_and_is_recorded(project: WebagentProject, site: 
 # case name -> (step kind, step, words its report must hold)
 CHECKS_THAT_FAIL = {
     "title": ("expect", 'the title is "Other"', "expected the title to be 'Other', it is 'Checks'"),
+    "title part": (
+        "expect",
+        'the title contains "Nope"',
+        "expected the title to contain 'Nope', it is 'Checks'",
+    ),
     "url": (
         "expect",
         'the URL contains "/nope"',
@@ -164,6 +169,8 @@ def test_each_failing_check_says_what_was_expected(
         sections[name] = output.split(f"_ case: {name} _", 1)[1].split("\n_", 1)[0]
         assert words in sections[name], f"{name}: {sections[name]}"
         assert f"step 1: {step}" in sections[name]
+        # The expected text as written, not the pattern Playwright was given.
+        assert "re.compile" not in sections[name].split("caused by")[0], sections[name]
     # -vv adds what Playwright said, call log included.
     assert "caused by TimeoutError:" in sections["disabled click"]
     assert "- element is not enabled" in sections["disabled click"]

@@ -5,6 +5,7 @@ changed. Crafted projects cover values, secrets, judge steps and what cannot be 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -35,6 +36,14 @@ def example_tests() -> dict[str, int]:
     return {path.stem: len(load_cases(path)) for path in sorted(EXAMPLE_CASES.glob("*.yaml"))}
 
 
+def example_functions() -> dict[str, int]:
+    """How many test functions: one per case (its parametrize rows share one)."""
+    return {
+        path.stem: len({case.name for case in load_cases(path)})
+        for path in sorted(EXAMPLE_CASES.glob("*.yaml"))
+    }
+
+
 def example_tags() -> tuple[str, ...]:
     cases = [case for path in EXAMPLE_CASES.glob("*.yaml") for case in load_cases(path)]
     return tuple(sorted({tag for case in cases for tag in case.tags}))
@@ -48,6 +57,8 @@ def test_exported_examples_pass_without_the_plugin(tmp_path: Path, demo_url: str
 
     assert result.returncode == 0, result.stderr
     expected = example_tests()
+    functions = example_functions()
+    assert functions != expected  # the examples hold a parametrized case
     modules = {path.name: path.read_text(encoding="utf-8") for path in out.glob("*.py")}
     assert set(modules) == {f"test_{stem}.py" for stem in expected}
     total = sum(expected.values())
@@ -55,7 +66,7 @@ def test_exported_examples_pass_without_the_plugin(tmp_path: Path, demo_url: str
     for name, source in modules.items():
         tree = ast.parse(source)
         tests = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
-        assert len(tests) == expected[name.removeprefix("test_").removesuffix(".py")], name
+        assert len(tests) == functions[name.removeprefix("test_").removesuffix(".py")], name
         imported = {
             alias.name
             for node in ast.walk(tree)
@@ -111,10 +122,21 @@ def test_the_export_of_a_copy_names_its_own_paths(
         source
     )
     assert '"""sign in with valid credentials (cases/login.yaml:5)' in source
-    # Parametrize rows are tests of their own, with the row's value substituted.
-    assert "def test_wrong_password_is_rejected_typo(page: Page) -> None:" in source
-    assert '.fill("wonderlnd")' in source and '.fill("Wonderland")' in source
-    assert "{{" not in source
+    # Parametrize rows are one test with @pytest.mark.parametrize, the rows' ids kept.
+    assert (
+        "@pytest.mark.parametrize(\n"
+        '    "password",\n'
+        "    [\n"
+        '        pytest.param("wonderlnd", id="typo"),\n'
+        '        pytest.param("Wonderland", id="wrong-case"),\n'
+        "    ],\n"
+        ")\n"
+        "@pytest.mark.auth\n"
+        "def test_wrong_password_is_rejected(page: Page, password: str) -> None:"
+    ) in source
+    assert "_typo" not in source and '.fill("wonderlnd")' not in source
+    assert ".fill(password)" in source
+    assert "{{" not in source.replace('# Fill "Password" with "{{ password }}"', "")
     assert "note: the cases' tags are marks of the tests (auth, smoke)" in outcome.out
 
 
@@ -135,7 +157,7 @@ SECOND_PAGE = "<label>Comment <input></label><p>Thanks</p>"
 ORDER_CASES = """
 cases:
   - name: order with every kind of step
-    url: /form.html
+    url: /form.html?plan={{ plan }}
     marks: [{owner: web}, {priority: {level: 1}}]
     tags: [orders]
     vars:
@@ -209,10 +231,18 @@ def test_a_recorded_project_exports_every_kind_of_step(
     assert "exported 2 tests from 1 case file to exported; 1 not exported" in outcome.err
     source = (project.path / "exported" / "test_orders.py").read_text(encoding="utf-8")
     assert 'os.environ["WEBAGENT_SECRET_PASSWORD"]' in source and "hunter2" not in source
-    assert "{{" not in source.replace("{{ secrets.PASSWORD }}", "")  # only in step comments
+    # Only in step comments: a secret, and the parameter the test takes.
+    assert "{{" not in source.replace("{{ secrets.PASSWORD }}", "").replace("{{ plan }}", "")
     assert "timeout=4000" in source and "with suppress(AssertionError, Error):" in source
     assert "# not exported: a model judges this step at every run" in source
     assert "def test_second_page" not in source
+    # The two rows are one test taking the row's value: in the URL, the steps and the checks.
+    assert source.count("def test_order_with_every_kind_of_step(page: Page, plan: str)") == 1
+    assert '        pytest.param("Free", id="free"),\n        pytest.param("Pro", id="pro"),' in (
+        source
+    )
+    assert 'page.goto("/form.html?plan=" + plan)' in source
+    assert ".select_option(plan" in source
     assert '@pytest.mark.orders\n@pytest.mark.owner("web")\n@pytest.mark.priority(level=1)\n' in (
         source
     )
@@ -231,6 +261,10 @@ def test_a_recorded_project_exports_every_kind_of_step(
     output = run.stdout + run.stderr
     assert run.returncode == 0, output + source
     assert re.search(r"^2 passed in ", output, re.MULTILINE), output
+    # Node ids as the plugin's: the rows' ids.
+    listed = run_exported(project.path / "exported", site.url, "--collect-only", markers=markers)
+    assert "test_order_with_every_kind_of_step[chromium-free]" in listed.stdout, listed.stdout
+    assert "test_order_with_every_kind_of_step[chromium-pro]" in listed.stdout
 
 
 TRAJECTORY = "cases/__trajectories__/login.yaml.json"
@@ -253,3 +287,27 @@ def test_non_ascii_case_names_keep_readable_test_names(
     source = (tmp_path / "tests" / "test_login.py").read_text(encoding="utf-8")
     assert "def test_вход_в_систему_cafe(page: Page) -> None:" in source
     compile(source, "test_login.py", "exec")  # a valid module
+
+
+def test_rows_that_recorded_different_actions_stay_tests_of_their_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One row's page had a test id, the other's did not: a shared test would click one row's
+    element in the other's run."""
+    copy_examples(tmp_path)
+    trajectory = tmp_path / TRAJECTORY
+    data = json.loads(trajectory.read_text(encoding="utf-8"))
+    click = data["cases"]["wrong password is rejected[wrong-case]"]["steps"][2]
+    click["actions"][0]["target"]["code"] = 'get_by_test_id("sign-in")'
+    trajectory.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    outcome = invoke(capsys, "export", "cases/login.yaml", "--out", "tests")
+
+    assert outcome.status == 0, outcome.err
+    source = (tmp_path / "tests" / "test_login.py").read_text(encoding="utf-8")
+    assert "@pytest.mark.parametrize" not in source
+    assert "def test_wrong_password_is_rejected_typo(page: Page) -> None:" in source
+    assert "def test_wrong_password_is_rejected_wrong_case(page: Page) -> None:" in source
+    assert 'page.get_by_test_id("sign-in").click()' in source
+    assert "exported 4 tests from 1 case file" in outcome.out

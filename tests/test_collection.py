@@ -212,3 +212,59 @@ def test_cases_with_judge_steps_get_a_marker_to_deselect_them_in_replay_only_run
     assert sorted(collected(only)) == ["cases/j.yaml::judged", "test_j.py::test_declared[chromium]"]
     markers = project.pytester.runpytest_inprocess("--markers").stdout.str()
     assert "@pytest.mark.webagent_judge: the case has judge: steps" in markers
+
+
+RELATIVE_URLS = """\
+cases:
+  - name: starts relative
+    url: /login.html
+    steps:
+      - Click "Sign in"
+  - name: goes relative
+    steps:
+      - Go to "https://example.com/"
+      - Go to "/account.html"
+  - name: absolute only
+    url: https://example.com/
+    steps:
+      - Click "More"
+"""
+
+
+def test_a_missing_base_url_is_a_usage_error_at_start_naming_the_url_lines(
+    pytester: pytest.Pytester, site: StaticSite
+) -> None:
+    """Issue 16: not the same failure in every case, each after its browser started."""
+    pytester.makeini("[pytest]\nwebagent = true\n")
+    pytester.makefile(".yaml", cases=RELATIVE_URLS)
+
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: no base URL is set, and 2 relative URLs would open nowhere: pass --base-url "
+            "http://host:port or set base_url in the ini file (or write absolute URLs):",
+            f"  {pytester.path / 'cases.yaml'}:3: url: /login.html",
+            f'  {pytester.path / "cases.yaml"}:9: Go to "/account.html"',
+        ]
+    )
+    assert "passed" not in result.stdout.str() and "failed" not in result.stdout.str()
+    # Listing the cases needs no base URL; nor do the cases that use none.
+    listed = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--collect-only", "-q")
+    assert listed.ret == pytest.ExitCode.OK
+    only_absolute = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-k", "absolute", "--co", "-q"
+    )
+    assert only_absolute.ret == pytest.ExitCode.OK
+    # A project's own base_url fixture gives one when it runs: nothing to say at the start.
+    pytester.makeconftest(
+        "import pytest\n\n\n"
+        "@pytest.fixture(scope='session')\n"
+        f"def base_url():\n    return {site.url!r}\n"
+    )
+    site.page("login.html", "<button onclick=\"this.textContent = 'Signed in'\">Sign in</button>")
+    own = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-k", "starts", "--webagent-step-timeout=3"
+    )
+    own.assert_outcomes(passed=1)

@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 import yaml
+from playwright.sync_api import Page, expect, sync_playwright
 
+from pytest_webagent.browser.chromium import merged_launch_args
 from pytest_webagent.settings import OPTIONS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -195,3 +197,39 @@ def test_the_architecture_page_matches_the_source_tree() -> None:
     page = (DOCS / "architecture.md").read_text(encoding="utf-8")
     wiring = page.split("The top level wires them:", 1)[1].split("\n\n", 1)[0]
     assert top_level == set(re.findall(r"`(\w+)`", wiring)), "top-level modules in architecture.md"
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    """A page of this machine's headless Chromium."""
+    with sync_playwright() as playwright:
+        launch = merged_launch_args({}, "chromium", playwright.chromium.executable_path, None)
+        browser = playwright.chromium.launch(headless=True, **launch)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def test_the_built_sites_search_works_opened_from_a_file(built_site: Path, page: Page) -> None:
+    """Issue 16: MkDocs' search needs a Web Worker and a fetch of its index, which a page opened
+    from disk may not use: the results stayed at "Searching..." for ever."""
+    start = (built_site / "index.html").as_uri()
+    page.goto(start)
+    search_box = page.get_by_role("textbox", name="Search docs")
+    search_box.fill("identity check")
+    search_box.press("Enter")  # the theme's form: search.html?q=... beside index.html
+    results = page.locator("#mkdocs-search-results")
+    expect(results.get_by_role("link").first).to_be_visible(timeout=10_000)
+    assert page.url.startswith((built_site / "search.html").as_uri() + "?q=identity")
+    assert "Searching" not in results.inner_text()
+    first = results.get_by_role("link").first
+    target = first.get_attribute("href") or ""
+    first.click()
+    opened = (built_site / target.split("#")[0]).resolve().as_uri()
+    expect(page).to_have_url(re.compile(re.escape(opened) + "(#.*)?$"))
+    # Typing on the search page searches again, in the page; nonsense finds nothing.
+    page.goto((built_site / "search.html").as_uri())
+    page.locator("#mkdocs-search-query").fill("zzqx nothing")
+    page.locator("#mkdocs-search-query").press("x")
+    expect(results).to_have_text("No results found")

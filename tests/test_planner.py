@@ -191,6 +191,7 @@ def test_judge_verdicts_and_no_match_are_assertions_asked_at_every_run(
         result.stdout.fnmatch_lines(
             [
                 "*judged false in case 'judged false'*",
+                "*step 1: judge: the page shows a shopping basket",
                 "*the model judged the statement false: there is no basket on the sign-in page",
                 "*judged by model 'test-model' at http://127.0.0.1:*/v1; judge steps are not *",
             ]

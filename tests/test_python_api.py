@@ -353,7 +353,7 @@ MISTAKES = {
     ),
     "test_bad_step.py": (
         '@webagent.case(steps=["Click \\"Go\\"", {"do": "x", "timeout": 0}])',
-        "steps[1]: 0 is less than or equal to the minimum of 0",
+        "steps[1]: 0 is out of range: a step's timeout is a number of seconds more than 0",
     ),
 }
 

@@ -59,10 +59,15 @@ def test_secrets_in_python_steps_reach_the_browser_and_no_artefact(
         '        agent.do(\'Fill "Token" with "{{ secrets.NOT_SET }}"\')'
     )
     assert (
-        "MissingSecretError: case 'test_missing_secret' needs secrets that have no value:" in output
-    )
+        "MissingSecretError: case 'test_missing_secret' needs secrets that have no value: "
+        "{{ secrets.NOT_SET }} (not set)"
+    ) in output
     assert (
-        f"{project.path / 'test_account.py'}:{line}: {{{{ secrets.NOT_SET }}}} is not set: "
-        "set the environment variable WEBAGENT_SECRET_NOT_SET"
+        "missing secret {{ secrets.NOT_SET }} is not set: set the environment variable "
+        "WEBAGENT_SECRET_NOT_SET or provide it from the webagent_secrets fixture; needed by 1 case"
+    ) in output
+    assert (
+        f"  {project.path / 'test_account.py'}:{line} "
+        "(test_account.py::test_missing_secret[chromium])"
     ) in output
     assert leaks(run_artefacts(result, project.path, None), [PASSWORD]) == []

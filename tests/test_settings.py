@@ -89,8 +89,34 @@ def test_invalid_value_is_a_usage_error_naming_option_and_source(
     result = pytester.runpytest_inprocess("--co", "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["*webagent_step_timeout = 'soon' (from ini webagent_step_timeout)*"]
+        [
+            "*webagent_step_timeout = 'soon' (from ini webagent_step_timeout in *.ini): "
+            "must be a number of seconds*"
+        ]
     )
+
+
+def test_a_zero_step_timeout_states_the_bounds_and_where_it_came_from(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bounds = (
+        "must be a number of seconds more than 0 and at most 3600: 0 is not a limit (Playwright "
+        "reads a timeout of 0 as 'wait forever')*"
+    )
+    ini = pytester.makeini("[pytest]\nwebagent_step_timeout = 0\n")
+    from_ini = pytester.runpytest_inprocess("--co", "-p", "no:cacheprovider")
+    assert from_ini.ret == pytest.ExitCode.USAGE_ERROR
+    from_ini.stderr.fnmatch_lines(
+        [f"*webagent_step_timeout = '0' (from ini webagent_step_timeout in {ini}): {bounds}"]
+    )
+    monkeypatch.setenv("WEBAGENT_STEP_TIMEOUT", "0")
+    from_env = pytester.runpytest_inprocess("--co", "-p", "no:cacheprovider")
+    from_env.stderr.fnmatch_lines([f"*(from environment WEBAGENT_STEP_TIMEOUT): {bounds}"])
+    from_cli = pytester.runpytest_inprocess(
+        "--co", "-p", "no:cacheprovider", "--webagent-step-timeout", "0"
+    )
+    assert from_cli.ret == pytest.ExitCode.USAGE_ERROR
+    from_cli.stderr.fnmatch_lines([f"*(from command line --webagent-step-timeout): {bounds}"])
 
 
 def test_unknown_mode_lists_the_choices(pytester: pytest.Pytester) -> None:

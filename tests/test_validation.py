@@ -220,6 +220,20 @@ CORPUS: dict[str, tuple[str, int, str, str]] = {
         "steps[0].timeout",
         "`.nan` is not a number a case can use",
     ),
+    # Out of range: the bounds and why, not the schema's "less than or equal to the minimum of 0".
+    "zero_timeout.yaml": (
+        'name: a\nsteps:\n  - do: Click "x"\n    timeout: 0\n',
+        4,
+        "steps[0].timeout",
+        "0 is out of range: a step's timeout is a number of seconds more than 0 and at most 600; "
+        "0 is not a limit (Playwright reads a timeout of 0 as 'wait forever')",
+    ),
+    "long_timeout.yaml": (
+        'name: a\nsteps:\n  - expect: "x"\n    timeout: 601\n',
+        4,
+        "steps[0].timeout",
+        "601 is out of range: a step's timeout is a number of seconds more than 0 and at most 600",
+    ),
     # pytest would only fail the case at setup, pointing into the plugin's generated function.
     "unknown_fixture.yaml": (
         "cases:\n  - name: a\n    usefixtures:\n      - tmp_path\n      - no_such_fixture\n"

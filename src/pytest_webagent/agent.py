@@ -30,8 +30,8 @@ from pytest_webagent.cases.pycase import (
 from pytest_webagent.cases.templating import kept, remembered_name
 from pytest_webagent.errors import Location, StepFailed, WebagentError
 from pytest_webagent.run.runner import CaseRunner
-from pytest_webagent.secret_values import Secrets
-from pytest_webagent.session import WebagentSession
+from pytest_webagent.secret_values import MissingSecretError, Secrets
+from pytest_webagent.session import MISSING_SECRETS_KEY, WebagentSession
 
 
 class Agent:
@@ -123,6 +123,8 @@ class Agent:
             return
         except (StepFailed, WebagentError) as caught:
             failure = caught
+            if isinstance(caught, MissingSecretError):  # said once, in the summary
+                self._request.node.stash[MISSING_SECRETS_KEY] = caught.missing
         # Raised here, out of the handler, so that nothing is chained to it.
         raise _from_the_call(failure, self._request.config)
 

@@ -41,3 +41,15 @@ def parameter_ids(item: Any) -> list[str]:
         return []
     ids = getattr(callspec, "_idlist", None)
     return [str(part) for part in ids] if ids is not None else [str(callspec.id)]
+
+
+def fixture_module(item: Any, name: str) -> str | None:
+    """The module of the fixture ``name`` that ``item`` would get (None when there is none).
+
+    pytest has no public API for "which definition of this fixture applies here"; its fixture
+    manager answers it for pytest's own lookups.
+    """
+    definitions = item.session._fixturemanager.getfixturedefs(name, item)
+    if not definitions:
+        return None
+    return str(getattr(definitions[-1].func, "__module__", ""))

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, Playwright
 from pytest_webagent import settings
 from pytest_webagent.agent import Agent, failed_in_declared_steps, masked_failure
 from pytest_webagent.browser import launch_fixtures, saved_state
+from pytest_webagent.cases.base_url import relative_start_error
 from pytest_webagent.cases.collection import (
     JUDGE_MARK,
     JUDGE_MARK_HELP,
@@ -36,7 +37,12 @@ from pytest_webagent.secret_values import (
     Secrets,
     hide_values,
 )
-from pytest_webagent.session import SESSION_KEY, WebagentSession
+from pytest_webagent.session import (
+    MISSING_SECRETS_KEY,
+    SESSION_KEY,
+    WebagentSession,
+    attach_missing_secrets,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -102,6 +108,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     saved_state.savers_first(items)  # a case saving signed-in state runs before those using it
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # After deselection (-k, -m): only the cases that will run. Listing tests needs no base URL.
+    # An xdist worker cannot stop the session at collection (the controller reports a crash):
+    # there each case still fails on its own relative URL.
+    config = session.config
+    if config.option.collectonly or hasattr(config, "workerinput"):
+        return
+    problem = relative_start_error(config, session.items) if session.items else None
+    if problem:
+        raise pytest.UsageError(problem)
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
     # A Python test running a YAML case gets that case's tags and marks (usefixtures and
     # parametrize were applied by the decorator: pytest reads them before this hook).
@@ -131,6 +149,7 @@ def pytest_runtest_makereport(
             # (file, line, step), not a traceback into the wrapper that ran them.
             report.longrepr = failure_report(item.config, error) or report.longrepr
     if report.failed:
+        attach_missing_secrets(item, report)
         report.longrepr = masked_failure(item, report.longrepr)
     return report
 
@@ -215,6 +234,7 @@ def webagent_case_secrets(
     try:
         return Secrets.for_case(case, webagent_secrets)
     except MissingSecretError as error:
+        request.node.stash[MISSING_SECRETS_KEY] = error.missing  # said once, in the summary
         pytest.fail(f"MissingSecretError: {error}", pytrace=False)
 
 
@@ -246,6 +266,9 @@ class ReportHooks:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # On the controller this also sees the reports of xdist workers, statistics included.
         statistics: dict[str, Any] | None = getattr(report, "webagent", None)
+        missing = getattr(report, "webagent_missing_secrets", None)
+        if missing:
+            self.session.summary.add_missing_secrets(report.nodeid, missing)
         if report.when == "call" and statistics is not None:
             self.session.add_statistics(report.nodeid, statistics)
         elif report.when == "teardown":

@@ -24,7 +24,35 @@ SECRET_PLACEHOLDER = re.compile(r"\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\
 
 
 class MissingSecretError(WebagentError):
-    """A case uses ``{{ secrets.NAME }}`` and no value is provided for NAME."""
+    """A case uses ``{{ secrets.NAME }}`` and no value is provided for NAME.
+
+    Its message is one line naming the secrets; what to do is said once per run, in the
+    terminal summary, with every case that needs each secret (``missing``: plain data, which
+    xdist ships from its workers with the report).
+    """
+
+    def __init__(self, case: str, missing: list[list[str]]) -> None:
+        names = ", ".join(f"{{{{ secrets.{name} }}}} ({state})" for name, state, _ in missing)
+        super().__init__(
+            f"case {case!r} needs secrets that have no value: {names}; how to give them a value "
+            "is said once, at the end of the run (webagent: missing secrets)"
+        )
+        self.missing = missing  # [name, "not set" | "empty", "file:line"]
+
+
+def missing_secret_lines(needed_by: dict[str, dict[str, Any]]) -> list[str]:
+    """The summary's lines for the secrets that had no value: each once, with the cases that
+    needed it (``needed_by``: name -> {"state": ..., "cases": ["file:line (node id)", ...]})."""
+    lines = []
+    for name, seen in sorted(needed_by.items()):
+        cases = seen["cases"]
+        lines.append(
+            f"missing secret {{{{ secrets.{name} }}}} is {seen['state']}: set the environment "
+            f"variable {ENVIRONMENT_PREFIX}{name} or provide it from the webagent_secrets fixture; "
+            f"needed by {len(cases)} case{'' if len(cases) == 1 else 's'}, which failed without it:"
+        )
+        lines += [f"  {case}" for case in cases]
+    return lines
 
 
 class EnvironmentSecrets(Mapping[str, str]):
@@ -128,15 +156,12 @@ class Secrets:
         """
         needed = case_secret_names(case)
         missing = [
-            f"  {location}: {{{{ secrets.{name} }}}} is {state}: set the environment variable "
-            f"{ENVIRONMENT_PREFIX}{name} or provide it from the webagent_secrets fixture"
+            [name, state, str(location)]
             for name, location in needed.items()
             if (state := _missing_state(provided, name))
         ]
         if missing:
-            raise MissingSecretError(
-                f"case {case.item_name!r} needs secrets that have no value:\n" + "\n".join(missing)
-            )
+            raise MissingSecretError(case.item_name, missing)
         return cls({name: str(provided[name]) for name in needed})
 
     def __bool__(self) -> bool:

@@ -46,6 +46,16 @@ class CaseRun:
 
 
 RUN_KEY = pytest.StashKey[CaseRun]()
+# The secrets a test found without a value: shipped on its report to the summary, said once there.
+MISSING_SECRETS_KEY = pytest.StashKey[list[list[str]]]()
+
+
+def attach_missing_secrets(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Put on ``report`` the secrets ``item`` found without a value (once: the failing phase)."""
+    missing = item.stash.get(MISSING_SECRETS_KEY, None)
+    if missing is not None:
+        del item.stash[MISSING_SECRETS_KEY]
+        report.webagent_missing_secrets = missing  # type: ignore[attr-defined]
 
 
 class WebagentSession:

@@ -20,14 +20,22 @@ import pytest
 from pytest_webagent.browser.origins import parse_allowed_origins
 from pytest_webagent.errors import ConfigurationError
 
+# Why 0 is refused: Playwright reads a timeout of 0 as "no limit", so a step would wait forever on
+# a page that never shows its target.
+SECONDS_BOUNDS = (
+    "must be a number of seconds more than 0 and at most 3600: 0 is not a limit (Playwright "
+    "reads a timeout of 0 as 'wait forever'), and one hour is the longest one wait or one model "
+    "call may take"
+)
+
 
 def _positive_seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError("must be a number of seconds") from None
-    if not 0 < value <= 3600:
-        raise ValueError("must be a number of seconds between 0 and 3600")
+        raise ValueError("must be a number of seconds (write 10, not 10s)") from None
+    if not 0 < value <= 3600:  # NaN fails this comparison too
+        raise ValueError(SECONDS_BOUNDS)
     return value
 
 
@@ -332,7 +340,10 @@ def resolve(config: pytest.Config, environ: dict[str, str] | None = None) -> Set
         try:
             values[spec.ini] = spec.parse(raw) if raw != "" or spec.default else raw
         except ValueError as error:
-            raise ConfigurationError(f"{spec.ini} = {raw!r} (from {source}): {error}") from None
+            where = source
+            if source.startswith("ini ") and config.inipath is not None:
+                where = f"{source} in {config.inipath}"  # the file to edit
+            raise ConfigurationError(f"{spec.ini} = {raw!r} (from {where}): {error}") from None
         sources[spec.ini] = source
     if sources["webagent_mode"] == "default" and running_in_ci(env):
         ci_value = env.get("CI", "")

@@ -128,7 +128,9 @@ def test_planted_secrets_reach_the_browser_and_no_artefact(
     assert len(server.chat_requests()) == 2  # the replay run asked nothing
 
 
-def test_missing_secret_is_named_before_the_page_opens(project: WebagentProject) -> None:
+def test_missing_secret_is_named_before_the_page_opens_and_explained_once(
+    project: WebagentProject,
+) -> None:
     project.case(
         "cases/login.yaml",
         """
@@ -138,20 +140,36 @@ def test_missing_secret_is_named_before_the_page_opens(project: WebagentProject)
             steps:
               - Fill "Email" with "a@b.c"
               - Fill "Password" with "{{ secrets.PASSWORD }}"
+          - name: signs in again
+            url: /login.html
+            steps:
+              - Fill "Password" with "{{ secrets.PASSWORD }}"
         """,
     )
 
-    result = project.run("--setup-show")
+    result = project.run("--setup-show", "-p", "xdist", "-n", "2")
 
-    result.assert_outcomes(errors=1)
+    result.assert_outcomes(errors=2)
+    output = result.stdout.str()
+    # Each case names the secret in one line; what to do, and who needs it, is said once.
     result.stdout.fnmatch_lines(
         [
-            "*MissingSecretError: case 'signs in' needs secrets that have no value:",
-            "*cases/login.yaml:6: {{ secrets.PASSWORD }} is not set: set the environment variable "
-            "WEBAGENT_SECRET_PASSWORD or provide it from the webagent_secrets fixture",
+            "*MissingSecretError: case 'signs in' needs secrets that have no value: "
+            "{{ secrets.PASSWORD }} (not set); how to give them a value is said once, at the end "
+            "of the run (webagent: missing secrets)",
         ]
     )
-    assert "SETUP    F page" not in result.stdout.str()
+    assert output.count("set the environment variable WEBAGENT_SECRET_PASSWORD") == 1, output
+    result.stdout.fnmatch_lines_random(
+        [
+            "missing secret {{ secrets.PASSWORD }} is not set: set the environment variable "
+            "WEBAGENT_SECRET_PASSWORD or provide it from the webagent_secrets fixture; needed by "
+            "2 cases, which failed without it:",
+            "  *cases/login.yaml:6 (cases/login.yaml::signs in)",
+            "  *cases/login.yaml:10 (cases/login.yaml::signs in again)",
+        ]
+    )
+    assert "SETUP    F page" not in output
 
 
 def test_empty_secret_is_refused(project: WebagentProject, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -170,7 +188,14 @@ def test_empty_secret_is_refused(project: WebagentProject, monkeypatch: pytest.M
     result = project.run()
 
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*cases/token.yaml:2: {{ secrets.TOKEN }} is empty: *"])
+    result.stdout.fnmatch_lines(
+        [
+            "*needs secrets that have no value: {{ secrets.TOKEN }} (empty)*",
+            "missing secret {{ secrets.TOKEN }} is empty: *; needed by 1 case, which failed "
+            "without it:",
+            "  *cases/token.yaml:2 (cases/token.yaml::uses a token)",
+        ]
+    )
 
 
 def test_a_webagent_secrets_fixture_provides_the_values(

@@ -126,7 +126,12 @@ class Executor:
         except StepFailed:
             raise  # already says what failed (a refused URL or upload), in words for people
         except AssertionError as error:
-            raise CheckFailed(f"{self._expectation(action)}: {_first_line(error)}") from error
+            expectation = self._expectation(action)
+            if action["type"] in ("expect_url", "expect_title"):
+                # Already says what was expected and what the page has; Playwright's own line
+                # would show the pattern it was given, `re.compile('...')`, not the user's text.
+                raise CheckFailed(expectation) from error
+            raise CheckFailed(f"{expectation}: {_first_line(error)}") from error
         except PlaywrightError as error:
             raise ActionFailed(f"{describe_action(action)} failed: {_reason(error)}") from error
         finally:

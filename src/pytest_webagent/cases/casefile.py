@@ -77,6 +77,14 @@ NAN_PROBLEM = (
 )
 
 
+# The schema's bounds of a step's `timeout:` (case.schema.json), and why they are what they are.
+STEP_TIMEOUT_BOUNDS = (
+    "a step's timeout is a number of seconds more than 0 and at most 600; 0 is not a limit "
+    "(Playwright reads a timeout of 0 as 'wait forever'), and ten minutes is the longest one step "
+    "may wait; leave `timeout` out for the default (webagent_step_timeout)"
+)
+
+
 def find_nan(data: Any, key_path: KeyPath = ()) -> KeyPath | None:
     """Where YAML's ``.nan`` (a float that is not a number) is in ``data``, if anywhere.
 
@@ -177,6 +185,12 @@ def _describe(error: ValidationError) -> str:
             return f"{_short(error.instance)} is not valid here: expected {description}"
     if error.validator == "pattern":
         return _pattern_problem(error)
+    if (
+        error.validator in ("exclusiveMinimum", "maximum")
+        and error.path
+        and (error.path[-1] == "timeout")
+    ):
+        return f"{error.instance!r} is out of range: {STEP_TIMEOUT_BOUNDS}"
     if error.validator == "not" and "tags" in error.absolute_path:
         return (
             f"{error.instance!r} is one of pytest's own marks; put it under `marks:`, not `tags:`"
@@ -233,6 +247,7 @@ def _expand(document: YamlDocument, raw: dict[str, Any], case_path: KeyPath) -> 
             if "url" in raw
             else None,
             url_line=document.location((*case_path, "url")).line if "url" in raw else 0,
+            url_template=raw.get("url"),
             tags=tuple(raw.get("tags", ())),
             marks=tuple(
                 _mark(document, spec, (*case_path, "marks", index))

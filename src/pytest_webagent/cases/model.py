@@ -32,6 +32,12 @@ class Step:
     # calls to the agent, which may sit in a helper module.
     source: Path | None = None
 
+    @property
+    def shown(self) -> str:
+        """The step as people read it in failures and reports: a judge step keeps its `judge:`
+        (a failed verdict is not a failed action)."""
+        return f"judge: {self.text}" if self.kind is StepKind.JUDGE else self.text
+
 
 def step_kind_and_template(kind: StepKind, text: str) -> tuple[StepKind, str]:
     """A step as trajectories key it: one line with single spaces (whatever the source's
@@ -73,6 +79,7 @@ class Case:
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Allure: feature, owner…
     links: tuple[Link, ...] = ()
     url_line: int = 0  # line of `url:` (0 when the case has none)
+    url_template: str | None = None  # `url:` as written, placeholders kept (for `webagent export`)
     saves_state: str = ""  # after passing, save the browser's storage state under this name
     uses_state: str = ""  # start from the storage state saved under this name
     usefixtures_lines: tuple[int, ...] = ()  # line of each name in `usefixtures:`

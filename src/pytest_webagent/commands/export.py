@@ -1,6 +1,7 @@
 """``webagent export PATH --out DIR``: plain pytest-playwright test modules from the recordings.
 
-One module per case file, one test per case and parametrize row, no import of pytest_webagent.
+One module per case file, one test per case (its parametrize rows as `@pytest.mark.parametrize`),
+no import of pytest_webagent.
 A case that cannot be exported faithfully (a step not recorded, unsafe locator code) is left out
 with a message on stderr and the exit status 1; the module keeps the cases that could be.
 """
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pytest_webagent.cases.casefile import load_cases
+from pytest_webagent.cases.model import Case
 from pytest_webagent.commands import Subcommands, add_command, plural
-from pytest_webagent.commands.export_case import CaseNotExportable, export_case
+from pytest_webagent.commands.export_case import CaseNotExportable, ExportedCase, export_case
 from pytest_webagent.commands.export_module import function_name, module_name, module_source
+from pytest_webagent.commands.export_rows import export_rows
 from pytest_webagent.commands.locator_code import Imports
 from pytest_webagent.commands.sources import Source, UsageProblem, find_sources
 from pytest_webagent.errors import CaseFileError, TrajectoryFileError
@@ -29,7 +32,8 @@ def add_parser(commands: Subcommands[argparse.ArgumentParser]) -> None:
         run,
         summary="write plain pytest-playwright tests from the recorded trajectories",
         description="Write one pytest-playwright test module per case file into DIR, one test "
-        "per case and parametrize row, performing the recorded actions and checks. The tests do "
+        "per case (parametrize rows as @pytest.mark.parametrize), performing the recorded actions "
+        "and checks. The tests do "
         "not use pytest-webagent; run them with pytest --base-url URL.",
         path_help="case file or folder",
     )
@@ -91,24 +95,20 @@ def _export_file(source: Source, target: Path, total: _Tally) -> None:
         return
     imports, names = Imports(), set[str]()
     functions: list[str] = []
+    tests = 0  # a parametrized test counts its rows: the tests pytest will run
     uses_pytest = uses_suppress = False
-    for case in cases:
-        case_imports = Imports()  # merged only if the case is exported: no unused import
-        try:
-            exported = export_case(
-                case, trajectory, function_name(case, names), where, case_imports, target.parent
-            )
-        except CaseNotExportable as problem:
-            print(f"error: {problem}; case not exported", file=sys.stderr)
-            total.failures += 1
-            continue
-        for warning in exported.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        functions.append(exported.source)
-        imports.modules |= case_imports.modules
-        total.tags.update(case.tags)
-        uses_pytest |= exported.uses_pytest
-        uses_suppress |= exported.uses_suppress
+    for rows in _by_case(cases):
+        for case, exported, count in _exported(rows, trajectory, names, where, imports, target):
+            if exported is None:
+                total.failures += 1
+                continue
+            for warning in exported.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            functions.append(exported.source)
+            total.tags.update(case.tags)
+            tests += count
+            uses_pytest |= exported.uses_pytest
+            uses_suppress |= exported.uses_suppress
     if not functions:
         print(f"error: {where}: no case could be exported; {target} not written", file=sys.stderr)
         return
@@ -117,5 +117,51 @@ def _export_file(source: Source, target: Path, total: _Tally) -> None:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print(f"wrote {target} ({plural(len(functions), 'test')} from {where})")
-    total.tests += len(functions)
+    print(f"wrote {target} ({plural(tests, 'test')} from {where})")
+    total.tests += tests
+
+
+def _by_case(cases: list[Case]) -> list[list[Case]]:
+    """The cases of a file, the parametrize rows of each case together (they are consecutive)."""
+    groups: list[list[Case]] = []
+    for case in cases:
+        if groups and case.param_id and groups[-1][0].name == case.name:
+            groups[-1].append(case)
+        else:
+            groups.append([case])
+    return groups
+
+
+def _exported(
+    rows: list[Case],
+    trajectory: TrajectoryFile,
+    names: set[str],
+    where: str,
+    imports: Imports,
+    target: Path,
+) -> list[tuple[Case, ExportedCase | None, int]]:
+    """The test function of each case and how many tests it runs: one function for all the rows
+    of a parametrized case when they recorded the same code, else one per row; None (and a
+    message) for a case that cannot be exported."""
+    out = target.parent
+    if len(rows) > 1:
+        shared = replace(rows[0], param_id="")  # test_<case name>, without a row's id
+        name = function_name(shared, set(names))
+        together = export_rows(rows, trajectory, name, where, imports, out)
+        if together is not None:
+            names.add(name)
+            return [(rows[0], together, len(rows))]
+    results: list[tuple[Case, ExportedCase | None, int]] = []
+    for case in rows:
+        case_imports = Imports()  # merged only if the case is exported: no unused import
+        try:
+            exported = export_case(
+                case, trajectory, function_name(case, names), where, case_imports, out
+            )
+        except CaseNotExportable as problem:
+            print(f"error: {problem}; case not exported", file=sys.stderr)
+            results.append((case, None, 0))
+            continue
+        imports.modules |= case_imports.modules
+        results.append((case, exported, 1))
+    return results

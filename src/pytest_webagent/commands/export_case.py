@@ -10,18 +10,19 @@ a ``judge:`` step, which needs a model at every run, becomes a comment and a war
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytest_webagent.cases.model import Case, Step, StepKind
-from pytest_webagent.cases.templating import remembered_name
+from pytest_webagent.cases.templating import PLACEHOLDER, remembered_name
 from pytest_webagent.commands.effect_code import effect_comments, effect_statements
 from pytest_webagent.commands.layout import INDENT, render, string_literal
 from pytest_webagent.commands.locator_code import Imports, Segment, UnsupportedLocator, chain
 from pytest_webagent.commands.marks import mark_decorators
 from pytest_webagent.commands.more_code import action_lines
-from pytest_webagent.commands.playwright_code import CaseValues, MissingValue
+from pytest_webagent.commands.playwright_code import CaseValues, MissingValue, parameter_name
 from pytest_webagent.replay.trajectory import TrajectoryFile, step_values
 
 COMMENT_WIDTH = 88
@@ -46,18 +47,22 @@ def export_case(
     where: str,
     imports: Imports,
     out: Path | None = None,
+    parameters: frozenset[str] = frozenset(),
 ) -> ExportedCase:
     """``where``: how the case file is named in messages and docstrings; ``out``: the folder
-    of the exported module (uploaded files are found from there)."""
+    of the exported module (uploaded files are found from there); ``parameters``: the names of
+    the case's parametrize values, which the test then takes as arguments (one test for every
+    row, export_rows.py) instead of having the row's values written in."""
     try:
         decorators = mark_decorators(case)
     except ValueError as problem:
         where_case = f"{where}:{case.location.line}: case {case.item_name!r}"
         raise CaseNotExportable(f"{where_case}: {problem}") from None
-    body = _TestBody(case, trajectory, where, imports, out)
+    body = _TestBody(case, trajectory, where, imports, out, parameters)
     for number, step in enumerate(case.steps, 1):
         body.add_step(number, step)
-    signature = f"def {function_name}(page: Page) -> None:"
+    arguments = "".join(f", {parameter_name(name)}: str" for name in sorted(parameters))
+    signature = f"def {function_name}(page: Page{arguments}) -> None:"
     source = "\n".join([*decorators, signature, *body.lines]) + "\n"
     return ExportedCase(source, body.warnings, bool(decorators), body.uses_suppress)
 
@@ -72,27 +77,34 @@ class _TestBody:
         where: str,
         imports: Imports,
         out: Path | None,
+        parameters: frozenset[str] = frozenset(),
     ):
         values: dict[str, str] = {}
         for step in case.steps:
             values.update(step_values(step))
+        if parameters and case.url and case.url_template:  # the values the url was given too
+            url_as_step = Step(StepKind.ACTION, case.url_template, case.url, case.url_line, 0)
+            values.update(step_values(url_as_step))
         self.case, self.trajectory, self.where, self.imports = case, trajectory, where, imports
         remembered = frozenset(filter(None, (remembered_name(s.template) for s in case.steps)))
         files_from = os.path.relpath(case.location.path.parent.resolve(), (out or Path()).resolve())
-        self.values = CaseValues(values, imports, remembered, Path(files_from).as_posix())
-        self.lines = [_docstring(case, where)]
+        self.values = CaseValues(
+            values, imports, remembered, Path(files_from).as_posix(), parameters
+        )
+        self.lines = [_docstring(case, where, every_row=bool(parameters))]
         self.warnings: list[str] = []
         self.uses_suppress = False
         self._page: str | None = None  # path the last recorded step started on
         self._page_changed = False
         if case.url:
-            goto = Segment("goto", (self.values.expression(case.url),))
+            url = case.url_template if parameters and case.url_template else case.url
+            goto = Segment("goto", (self.values.expression(url),))
             self.lines.append(render(chain("page", [goto]), 1))
 
     def add_step(self, number: int, step: Step) -> None:
         label = f"{self.where}:{step.line}: case {self.case.item_name!r}, step {number} "
         label += repr(step.text)
-        self.lines += _comment(_step_title(step), 1)
+        self.lines += _comment(_step_title(step, self._shown(step)), 1)
         if step.kind is StepKind.JUDGE:
             self.lines += _comment("not exported: a model judges this step at every run", 1)
             self.warnings.append(
@@ -122,6 +134,20 @@ class _TestBody:
                 raise CaseNotExportable(f"{label}: {problem}") from None
         self._effect(entry.get("effect"), label, level)
 
+    def _shown(self, step: Step) -> str:
+        """The step's text; in a test for every row, with the row's values left as placeholders
+        (``Select "{{ plan }}"``), as the test takes them."""
+        parameters = self.values.parameters
+        if not parameters:
+            return step.text
+        values = step_values(step)
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return match.group(0) if name in parameters else values.get(name, match.group(0))
+
+        return PLACEHOLDER.sub(value, step.template)
+
     def _effect(self, effect: dict[str, object] | None, label: str, level: int) -> None:
         """What replay waits for after the step's actions, as checks (effect_code.py)."""
         try:
@@ -143,10 +169,10 @@ class _TestBody:
             self._page_changed = False
 
 
-def _step_title(step: Step) -> str:
+def _step_title(step: Step, text: str) -> str:
     prefix = {StepKind.ACTION: "", StepKind.ASSERTION: "expect: ", StepKind.JUDGE: "judge: "}
     optional = " (optional: its failure does not fail the test)" if step.optional else ""
-    return f"{prefix[step.kind]}{step.text}{optional}"
+    return f"{prefix[step.kind]}{text}{optional}"
 
 
 def _comment(text: str, level: int) -> list[str]:
@@ -155,8 +181,8 @@ def _comment(text: str, level: int) -> list[str]:
     return [f"{INDENT * level}# {line}" for line in lines or [""]]
 
 
-def _docstring(case: Case, where: str) -> str:
-    summary = f"{case.item_name} ({where}:{case.location.line})"
+def _docstring(case: Case, where: str, *, every_row: bool = False) -> str:
+    summary = f"{case.name if every_row else case.item_name} ({where}:{case.location.line})"
     if not case.description:
         return f'{INDENT}"""{_escape(summary)}"""'
     paragraphs = [" ".join(p.split()) for p in case.description.split("\n\n") if p.strip()]

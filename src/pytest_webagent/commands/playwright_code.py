@@ -131,6 +131,11 @@ def variable_name(name: str) -> str:
     return f"remembered_{name}" if name in TAKEN_NAMES else name
 
 
+def parameter_name(name: str) -> str:
+    """The argument of an exported test that holds a parametrize value named ``name``."""
+    return f"param_{name}" if name in TAKEN_NAMES else name
+
+
 class MissingValue(ValueError):
     """A recorded value holds a placeholder the case does not define."""
 
@@ -143,6 +148,8 @@ class CaseValues:
     imports: Imports
     remembered: frozenset[str] = frozenset()  # values the test reads from the page, by name
     files_from: str = "."  # the case file's folder, from the exported module's
+    # Placeholders filled by `@pytest.mark.parametrize`: arguments of the test, not literals.
+    parameters: frozenset[str] = frozenset()
 
     def expression(self, recorded: str) -> Doc:
         """A recorded value with the case's values substituted; secrets read from the
@@ -161,11 +168,12 @@ class CaseValues:
                 key = group("[", indent(Break.SOFT, string_literal(variable)), Break.SOFT, "]")
                 pieces.append(("os.environ", key))
                 self.imports.modules.add("os")
-            elif name in self.remembered:  # a variable the test assigned from the page
+            elif name in self.remembered or name in self.parameters:  # a variable of the test
                 if text:
                     pieces.append(string_literal(text))
                 text = ""
-                pieces.append(variable_name(name))
+                remembered = name in self.remembered
+                pieces.append(variable_name(name) if remembered else parameter_name(name))
             elif name in self.values:
                 text += self.values[name]
             else:

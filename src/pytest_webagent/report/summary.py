@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_webagent.cases.model import StepKind
 from pytest_webagent.resolve.planning.llm import Usage
+from pytest_webagent.secret_values import missing_secret_lines
 
 if TYPE_CHECKING:
     from pytest_webagent.run.results import StepResult
@@ -102,6 +103,13 @@ class Summary:
     python_steps: dict[Path, dict[str, set[tuple[str, str, int]]]] = field(default_factory=dict)
     # test module -> every test id it defines (known once imported), for renamed or deleted tests
     python_defined: dict[Path, set[str]] = field(default_factory=dict)
+    # secret name -> {"state": "not set" | "empty", "cases": ["file:line (node id)", ...]}
+    missing_secrets: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add_missing_secrets(self, nodeid: str, missing: list[list[str]]) -> None:
+        for name, state, location in missing:
+            seen = self.missing_secrets.setdefault(name, {"state": state, "cases": []})
+            seen["cases"].append(f"{location} ({nodeid})")
 
     def add(self, nodeid: str, statistics: dict[str, Any]) -> None:
         self.cases += 1
@@ -127,7 +135,7 @@ class Summary:
 
     def lines(self, pruned: bool) -> list[str]:
         if not self.cases and not self.problems and not self.stale:
-            return []
+            return missing_secret_lines(self.missing_secrets)
         passed = sum(self.resolutions.values())
         counts = ", ".join(
             f"{self.resolutions[r]} {r}" + (" after drift" if r == "re-planned" else "")
@@ -162,4 +170,4 @@ class Summary:
             lines.append(f"{len(self.stale)} trajectory entries {verb}:")
             lines += [f"  {entry}" for entry in self.stale]
         lines += self.problems
-        return lines
+        return lines + missing_secret_lines(self.missing_secrets)

@@ -124,9 +124,9 @@ def unhealed_drift(number: int, step: Step, failure: DriftedStep) -> dict[str, s
 
 def where(case: Case, number: int, step: Step) -> str:
     """``file:line: step N 'text'``, for errors that are not step failures."""
-    return f"{step.source or case.location.path}:{step.line}: step {number} {step.text!r}"
+    return f"{step.source or case.location.path}:{step.line}: step {number} {step.shown!r}"
 
 
 def step_context(case: Case, number: int, step: Step, mode: str) -> StepContext:
     location = Location(step.source or case.location.path, step.line)
-    return StepContext(case.item_name, location, number, step.text, mode)
+    return StepContext(case.item_name, location, number, step.shown, mode)

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from pytest_webagent.errors import ModelError
-from pytest_webagent.resolve.planning.deadline import http_client
 from pytest_webagent.secret_values import Secrets
 from pytest_webagent.settings import Settings
 
@@ -84,13 +83,16 @@ class ModelClient:
         if self._client is None:
             import openai
 
+            # Here, not at the top: the deadline's HTTP client (httpx2) is the model's alone.
+            from pytest_webagent.resolve.planning import deadline
+
             self._client = openai.OpenAI(
                 base_url=self.endpoint,
                 api_key=str(self.settings.values["webagent_api_key"] or NO_KEY),
                 timeout=self.settings.float_value("webagent_llm_timeout"),
                 max_retries=self.settings.int_value("webagent_llm_retries"),
                 # The timeout bounds each network wait; this bounds the whole answer too.
-                http_client=http_client(self.settings.float_value("webagent_llm_timeout")),
+                http_client=deadline.http_client(self.settings.float_value("webagent_llm_timeout")),
             )
         return self._client
 

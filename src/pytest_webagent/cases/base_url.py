@@ -1,0 +1,75 @@
+"""Cases that go to a relative URL when no base URL is set: a usage error at the start of the
+session naming each ``url:`` and ``Go to "/path"`` line, instead of the same failure in every case
+after its browser started."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+import pytest
+
+from pytest_webagent.cases.model import Case, StepKind
+from pytest_webagent.cases.pycase import spec_of
+from pytest_webagent.compat import fixture_module
+from pytest_webagent.resolve.phrases import parse_action
+
+# Where the `base_url` fixture comes from when nobody overrides it: then it is only the option.
+UPSTREAM_BASE_URL = ("pytest_playwright.pytest_playwright", "pytest_base_url.plugin")
+SHOWN = 20  # lines named in the error; the rest are counted
+
+
+def base_url_set(config: pytest.Config) -> bool:
+    try:
+        ini = config.getini("base_url")
+    except ValueError:  # no plugin declares it
+        ini = ""
+    return bool(config.getoption("base_url", None) or ini)
+
+
+def relative_start_error(config: pytest.Config, items: Iterable[pytest.Item]) -> str | None:
+    """The usage error for the selected cases that start at a relative URL with no base URL
+    set; None when a base URL is set, or where a project's own ``base_url`` fixture gives one."""
+    if base_url_set(config):
+        return None
+    lines: list[str] = []
+    for item in items:
+        case: Case | None = getattr(item, "case", None)
+        spec = spec_of(item)
+        if case is None and (spec is None or not spec.url):
+            continue
+        if fixture_module(item, "base_url") not in (*UPSTREAM_BASE_URL, None):
+            continue  # the project's own base_url fixture: known only when it runs
+        if case is not None:
+            lines += _relative_lines(case)
+        elif spec is not None and spec.url and not _absolute(spec.url):
+            lines.append(f"{spec.location}: url={spec.url!r} ({item.nodeid})")
+    if not lines:
+        return None
+    unique = list(dict.fromkeys(lines))
+    shown = "\n".join(f"  {line}" for line in unique[:SHOWN])
+    more = f"\n  … and {len(unique) - SHOWN} more" if len(unique) > SHOWN else ""
+    return (
+        f"no base URL is set, and {len(unique)} relative URL{'s' if len(unique) > 1 else ''} "
+        f"would open nowhere: pass --base-url http://host:port or set base_url in the ini file "
+        f"(or write absolute URLs):\n{shown}{more}"
+    )
+
+
+def _relative_lines(case: Case) -> list[str]:
+    """``file:line: url: /x`` of a relative ``url:``, and the line of each ``Go to "/path"`` step
+    (Playwright resolves a relative address against the base URL only, never the page's)."""
+    where = case.location.path
+    lines = []
+    if case.url and not _absolute(case.url):
+        lines.append(f"{where}:{case.url_line}: url: {case.url}")
+    for step in case.steps:
+        intent = parse_action(step.text) if step.kind is StepKind.ACTION else None
+        navigates = intent is not None and intent.type == "navigate"
+        if navigates and intent is not None and not _absolute(str(intent.fields["url"])):
+            lines.append(f"{step.source or where}:{step.line}: {step.text}")
+    return lines
+
+
+def _absolute(url: str) -> bool:
+    return bool(urlsplit(url).scheme)
