@@ -165,7 +165,7 @@ cases:
   - name: check fails
     url: /ambiguous.html
     steps:
-      - {expect: '"Email" has value "someone"', timeout: 0.3}
+      - {expect: '"Email" has value "someone"', timeout: 1.5}
 """
 
 EXCEPTION_RECORDER = """
