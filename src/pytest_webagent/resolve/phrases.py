@@ -65,6 +65,7 @@ class Intent:
     type: str  # an action type of action.schema.json
     target: TargetQuery | None = None
     fields: dict[str, str | int] = field(default_factory=dict)
+    optional: bool = False  # `... if it appears`: skipped when the target does not show (optional)
 
 
 def _role(word: str | None) -> str:
@@ -133,6 +134,8 @@ def target_query(text: str, usage: str, *, bare: bool = True) -> TargetQuery | N
     if match["scope"] and scope is None:
         return None
     role = _role(role_word)
+    if usage == "click" and role_word and role_word.lower() in ("field", "input"):
+        usage = "input"  # `Click the "Username" field`: into the field, wherever its label is
     if usage == "select" and role in ("list", "listitem"):
         role = ""  # "from the list": the one select on the page
     if not name and not role and not role_word:

@@ -13,6 +13,7 @@ from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.replay.identity import Drift, Verified, verify
 from pytest_webagent.replay.trajectory import Entry, concrete
 from pytest_webagent.report.allure_report import StepReport
+from pytest_webagent.resolve.optional import present
 from pytest_webagent.run.remembered import concrete_targets
 from pytest_webagent.run.tabs import CaseTabs
 
@@ -56,6 +57,14 @@ class Actor:
         for number, recorded in enumerate(entry["actions"], 1):
             self._settle(timeout)
             action = concrete_targets(recorded, values)  # a target named by a remembered value
+            if action.get("optional"):
+                # `Click "Cancel" if it appears`: runs when its target shows, else is skipped.
+                if not present(self.page, self._reveal(action), timeout):
+                    report.parameter(f"skipped {number}", f"{action['target']['code']} not shown")
+                    done.append({**recorded, "skipped": True})
+                    continue
+                recorded = {k: v for k, v in recorded.items() if k != "skipped"}  # it runs
+                action = {k: v for k, v in action.items() if k != "skipped"}
             checked = verify(self.page, self._reveal(action), timeout)
             if not isinstance(checked, Drift) and "destination" in action:
                 # A drag's drop target is verified too.
