@@ -317,6 +317,32 @@ SENTENCES: list[tuple[str, list[Intent]]] = [
 ]  # fmt: skip
 
 
+SCOPED_CHECKS = [
+    ('"Delete" is visible in the "qa-user" row',
+     Intent("expect_visible", TargetQuery("Delete", "visible", scope=Scope("qa-user", "row")))),
+    ('"Delete" in the "qa-user" row is visible',
+     Intent("expect_visible", TargetQuery("Delete", "visible", scope=Scope("qa-user", "row")))),
+    ('the second "No" button is visible',
+     Intent("expect_visible", TargetQuery("No", "visible", "button", ordinal=2))),
+    ('Verify that the last "No" button in the dialog is hidden',
+     Intent("expect_hidden", TargetQuery("No", "hidden", "button", ordinal=-1,
+                                         scope=Scope("", "dialog")))),
+    ('the 2nd "Filter" field has value "x"',
+     Intent("expect_value", TargetQuery("Filter", "input", ordinal=2), {"value": "x"})),
+    ('"Status" says "active" in the "qa-user" row',
+     Intent("expect_text", TargetQuery("Status", "container", scope=Scope("qa-user", "row")),
+            {"text": "active"})),
+    ('"Orders" table has 4 rows under "Shop"',
+     Intent("expect_count", TargetQuery("Orders", "container", "table", "row",
+                                        scope=Scope("Shop", "heading")), {"count": 4})),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "intent"), SCOPED_CHECKS, ids=[t for t, _ in SCOPED_CHECKS])
+def test_checks_take_ordinals_and_scopes(text: str, intent: Intent) -> None:
+    assert parse_assertion(text) == intent
+
+
 @pytest.mark.parametrize(("text", "intents"), SENTENCES, ids=[t for t, _ in SENTENCES])
 def test_sentence_forms(text: str, intents: list[Intent]) -> None:
     assert parse_actions(text) == intents
