@@ -240,6 +240,8 @@ ROLES_AND_ROWS = """
   <tr><td>qa-user2</td><td>none</td></tr>
 </table>
 <div role="dialog" aria-label="Confirm"><button>No</button> <button>No</button></div>
+<div>Enter an item that ends with "<b>Oman</b>".</div>
+<ul><li style="cursor:pointer" onclick="say('oman')"><div>Oman</div></li></ul>
 <script>function say(w) { document.getElementById("log").textContent += " " + w; }</script>
 """
 
@@ -261,7 +263,8 @@ def test_role_words_refuse_other_roles_and_checks_take_scopes_and_ordinals(
               - expect: '"Note" in the "qa-user" row has value "hello"'
               - expect: 'the last "No" button in the "Confirm" dialog to be visible'
               - Click the "More" button
-              - expect: '"log: more span"'
+              - Click "Oman"
+              - expect: '"log: more span oman"'
           - name: search button
             url: /roles.html
             steps:

@@ -56,7 +56,10 @@ CONTROLS_JS = (
     + ROLE_JS
     + """
   return elements.map(e => ({
-    interactive: interactive(e) || !!e.closest("a,button,[role=button],[role=link]"),
+    // The text of a control is often wrapped (<li style="cursor:pointer"><div>Oman</div>).
+    interactive: interactive(e) || !!e.closest("a,button,[role=button],[role=link]")
+      || [e.parentElement, e.parentElement && e.parentElement.parentElement]
+           .some(p => p && p !== document.body && interactive(p)),
     sentence: (e.textContent || "").trim().split(/\\s+/).length > words + 2,
     role: roleOf(e),
     control: e.tagName === "LABEL" && e.control ? roleOf(e.control) : "",

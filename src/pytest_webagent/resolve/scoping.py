@@ -75,7 +75,7 @@ def loose_scope(root: Root, scope: Scope, prefix: str = "") -> tuple[Locator, st
     join = (lambda code: f"{prefix}.{code}") if prefix else (lambda code: code)
     if scope.role == "heading":
         heading = (
-            f"//*[{HEADINGS}][normalize-space(.)={_xpath_literal(' '.join(scope.name.split()))}]"
+            f"//*[{HEADINGS}][normalize-space(.)={xpath_literal(' '.join(scope.name.split()))}]"
         )
         xpath = f"xpath={heading}/following-sibling::*[1] | {heading}/.."
         return root.locator(xpath), join(f"locator({literal(xpath)})")
@@ -88,7 +88,7 @@ def loose_scope(root: Root, scope: Scope, prefix: str = "") -> tuple[Locator, st
 
 
 def _under_heading(page: Page, name: str, deadline: Deadline) -> list[Scoped]:
-    text = _xpath_literal(" ".join(name.split()))
+    text = xpath_literal(" ".join(name.split()))
     heading = f"//*[{HEADINGS}][normalize-space(.)={text}]"
     heading_locator = page.locator(f"xpath={heading}")
     _wait(heading_locator, deadline)
@@ -106,7 +106,7 @@ def _under_heading(page: Page, name: str, deadline: Deadline) -> list[Scoped]:
     ]  # fmt: skip
 
 
-def _xpath_literal(text: str) -> str:
+def xpath_literal(text: str) -> str:
     if '"' not in text:
         return f'"{text}"'
     if "'" not in text:

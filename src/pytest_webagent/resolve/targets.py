@@ -41,7 +41,7 @@ from pytest_webagent.resolve.not_found import not_found, too_few
 from pytest_webagent.resolve.page_scripts import CONTROLS_JS, INNERMOST_JS
 from pytest_webagent.resolve.phrases import CONTAINER_ROLES, TargetQuery
 from pytest_webagent.resolve.presence import appears
-from pytest_webagent.resolve.scoping import loose_scope, scope_root
+from pytest_webagent.resolve.scoping import loose_scope, scope_root, xpath_literal
 
 USAGE_ROLES = {
     "click": ["button", "link", "menuitem", "tab", "checkbox", "radio", "option", "switch",
@@ -163,9 +163,18 @@ def _search(
         if matching == "substring" and len(query.name.strip()) < 2:
             continue  # "x" inside "Next" or "Box" is no match
         for tier in tiers(scoped.root, query, matching, scoped.code):
-            found = _decide(
-                tier, query, matching, scoped, lambda: _check_deadline(page, query, deadline)
-            )
+            try:
+                found = _decide(
+                    tier, query, matching, scoped, lambda: _check_deadline(page, query, deadline)
+                )
+            except TargetAmbiguous:
+                # Texts that read the same, one of them a control (a menu item, and the same
+                # word in bold in the instructions above it): a click means the control.
+                if query.usage != "click" or "get_by_text(" not in tier[0].code:
+                    raise
+                found = _acting_text(page, scoped, query, [])
+                if found is None:
+                    raise
             if found is not None:
                 return found
         if matching == "folded" and query.usage in ("input", "select", "toggle"):
@@ -343,6 +352,13 @@ def _acting_text(
                 index = _index(query.ordinal, count)
                 return Found(locator.nth(index), f"{code}.nth({index})")
             return Found(locator, code)
+        if count > 1 and exact and len(acting) == 1:
+            # The tag's texts include the same words in another element inside a <div> of
+            # that tag (a bold word in the instructions): the element whose own text it is.
+            own = f"xpath=//{tag}[normalize-space(.)={xpath_literal(query.name.strip())}]"
+            alone = scoped.root.locator(own).filter(visible=True)
+            if alone.count() == 1:
+                return Found(alone, scoped.join(f"locator({literal(own)}).filter(visible=True)"))
         if count > 1:
             raise ambiguous(query, [Strategy(locator, code)], scoped.root)
     return None
