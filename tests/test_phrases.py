@@ -301,7 +301,46 @@ SENTENCES: list[tuple[str, list[Intent]]] = [
      [Intent("click", TargetQuery("Yes", "click", scope=Scope("By staff status", "heading")))]),
     ('Click "Close" in the "Sign in" dialog',
      [Intent("click", TargetQuery("Close", "click", scope=Scope("Sign in", "dialog")))]),
+    # Optional actions: acted on when the target shows, else skipped.
+    ('Click "Cancel" if it appears', [Intent("click", target("Cancel", "click"), optional=True)]),
+    ('Click the "Later" button if present',
+     [Intent("click", target("Later", "click", "button"), optional=True)]),
+    ("Click 'Accept cookies', if it\u2019s shown",
+     [Intent("click", target("Accept cookies", "click"), optional=True)]),
+    ('Check "Remember me" if it is visible',
+     [Intent("check", target("Remember me", "toggle"), optional=True)]),
+    ('Fill "Code" with "1" if there is one',
+     [Intent("fill", target("Code", "input"), {"value": "1"}, optional=True)]),
+    ('Click "x" if any and click "Save"',
+     [Intent("click", target("x", "click"), optional=True), click("Save")]),
+    ('Click the "Name" field', [Intent("click", target("Name", "input"))]),
 ]  # fmt: skip
+
+
+SCOPED_CHECKS = [
+    ('"Delete" is visible in the "qa-user" row',
+     Intent("expect_visible", TargetQuery("Delete", "visible", scope=Scope("qa-user", "row")))),
+    ('"Delete" in the "qa-user" row is visible',
+     Intent("expect_visible", TargetQuery("Delete", "visible", scope=Scope("qa-user", "row")))),
+    ('the second "No" button is visible',
+     Intent("expect_visible", TargetQuery("No", "visible", "button", ordinal=2))),
+    ('Verify that the last "No" button in the dialog is hidden',
+     Intent("expect_hidden", TargetQuery("No", "hidden", "button", ordinal=-1,
+                                         scope=Scope("", "dialog")))),
+    ('the 2nd "Filter" field has value "x"',
+     Intent("expect_value", TargetQuery("Filter", "input", ordinal=2), {"value": "x"})),
+    ('"Status" says "active" in the "qa-user" row',
+     Intent("expect_text", TargetQuery("Status", "container", scope=Scope("qa-user", "row")),
+            {"text": "active"})),
+    ('"Orders" table has 4 rows under "Shop"',
+     Intent("expect_count", TargetQuery("Orders", "container", "table", "row",
+                                        scope=Scope("Shop", "heading")), {"count": 4})),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "intent"), SCOPED_CHECKS, ids=[t for t, _ in SCOPED_CHECKS])
+def test_checks_take_ordinals_and_scopes(text: str, intent: Intent) -> None:
+    assert parse_assertion(text) == intent
 
 
 @pytest.mark.parametrize(("text", "intents"), SENTENCES, ids=[t for t, _ in SENTENCES])
@@ -313,7 +352,8 @@ def test_sentence_forms(text: str, intents: list[Intent]) -> None:
     "text",
     ['Click "A" and "B"', "Click the sign in button", "Sign in with the account menu",
      'Enter an item that starts with "Gu"', "Search for action movies directed by X",
-     'Click "Go" and then dance', "Click the list"],
+     'Click "Go" and then dance', "Click the list", 'Wait for "Saved" if it appears',
+     'Click "Cancel" when it appears', 'Click "Cancel" if you like', "Click if present"],
 )  # fmt: skip
 def test_sentences_that_stay_for_the_model(text: str) -> None:
     assert parse_actions(text) is None

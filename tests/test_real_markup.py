@@ -226,3 +226,87 @@ def test_the_step_timeout_bounds_the_whole_search_on_a_huge_page(
     result.stdout.fnmatch_lines(["*no element named 'Target'*within 2s*"])
     # Browser start and page load included; before the fix the step alone took 51 s or more.
     assert elapsed < 30, f"the run took {elapsed:.0f}s"
+
+
+ROLES_AND_ROWS = """
+<p id="log">log:</p>
+<label onclick="say('label')">Search <input type="search" oninput="say('typed')"></label>
+<a href="#docs" onclick="say('docs link')">Docs</a>
+<span style="cursor:pointer" onclick="say('more span')">More</span>
+<table aria-label="Users">
+  <tr><th>User</th><th>Action</th></tr>
+  <tr><td>admin</td><td><button>Delete</button></td></tr>
+  <tr><td>qa-user</td><td><button>Delete</button> <input aria-label="Note" value="hello"></td></tr>
+  <tr><td>qa-user2</td><td>none</td></tr>
+</table>
+<div role="dialog" aria-label="Confirm"><button>No</button> <button>No</button></div>
+<div>Enter an item that ends with "<b>Oman</b>".</div>
+<ul><li style="cursor:pointer" onclick="say('oman')"><div>Oman</div></li></ul>
+<script>function say(w) { document.getElementById("log").textContent += " " + w; }</script>
+"""
+
+
+def test_role_words_refuse_other_roles_and_checks_take_scopes_and_ordinals(
+    project: WebagentProject, site: StaticSite
+) -> None:
+    site.page("roles.html", ROLES_AND_ROWS)
+    project.case(
+        "cases/roles.yaml",
+        """
+        cases:
+          - name: checks
+            url: /roles.html
+            steps:
+              - expect: '"Delete" is visible in the "qa-user" row'
+              - expect: 'the second "No" button is visible'
+              - expect: '"Delete" is hidden in the "qa-user2" row'
+              - expect: '"Note" in the "qa-user" row has value "hello"'
+              - expect: 'the last "No" button in the "Confirm" dialog to be visible'
+              - Click the "More" button
+              - Click "Oman"
+              - expect: '"log: more span oman"'
+          - name: search button
+            url: /roles.html
+            steps:
+              - {do: Press the search button, timeout: 2}
+          - name: docs button
+            url: /roles.html
+            steps:
+              - {do: Click the "Docs" button, timeout: 2}
+          - name: third no
+            url: /roles.html
+            steps:
+              - {expect: 'the 3rd "No" button is visible', timeout: 2}
+        """,
+    )
+
+    result = project.run("--webagent-step-timeout=10")
+
+    result.assert_outcomes(passed=1, failed=3)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*no button named 'search' appeared within 2s; found label \"Search\" (of a "
+            "searchbox) instead, which is not a button*",
+            "*no button named 'Docs' appeared within 2s; found link \"Docs\" instead, which is "
+            "not a button*",
+            "*hint: a role word lets only elements of that role count; name the role the "
+            "element has, or leave the role word out*",
+            "*there is no 3rd 'No': 2 visible elements match*",
+        ]
+    )
+    assert "log: label" not in result.stdout.str()
+    steps = json.loads(project.trajectory("cases/roles.yaml").read_text(encoding="utf-8"))
+    codes = [s["actions"][0]["target"]["code"] for s in steps["cases"]["checks"]["steps"][:5]]
+    assert codes[0].startswith('get_by_role("row").filter(has_text=re.compile(')
+    assert codes[1] == 'get_by_role("button", name="No", exact=True).nth(1)'
+    assert codes[2] == (
+        'get_by_role("row").filter(has_text="qa-user2").get_by_text("Delete", exact=True)'
+        ".filter(visible=True)"
+    )
+    assert codes[3].endswith('.get_by_role("textbox", name="Note", exact=True)')
+    assert codes[4] == (
+        'get_by_role("dialog", name="Confirm", exact=True)'
+        '.get_by_role("button", name="No", exact=True).nth(1)'
+    )
+    replayed = project.run("--webagent-mode=replay", "-k", "checks")
+    replayed.assert_outcomes(passed=1)

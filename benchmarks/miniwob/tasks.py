@@ -86,9 +86,18 @@ def login_user(instruction: str, page: Page) -> list[str]:
 
 def login_user_popup(instruction: str, page: Page) -> list[str]:
     # The instruction says "press login"; the button reads "OK" (a fixed label, not the random
-    # part). A popup may cover the form; a step that clicks it away only if shown is not written.
+    # part). On some runs a popup ("Exit to home page?") opens when a field gets the focus and
+    # disables the form, swallowing what is typed: the tester who knows it does what a user does,
+    # clicks into the field, dismisses the popup if it appears, then types (writing-cases.md).
     user, password = _quoted(instruction)[:2]
-    return [f'Fill "Username" with "{user}"', f'Fill "Password" with "{password}"', 'Click "OK"']
+    steps = []
+    for field, value in (("Username", user), ("Password", password)):
+        steps += [
+            f'Click the "{field}" field',
+            'Click "Cancel" if it appears',
+            f'Fill "{field}" with "{value}"',
+        ]
+    return [*steps, 'Click "OK"']
 
 
 def focus_text(instruction: str, page: Page) -> list[str]:

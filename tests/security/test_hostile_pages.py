@@ -232,7 +232,7 @@ def test_the_action_vocabulary_has_no_javascript_files_or_downloads() -> None:
     fields = set(action["properties"])
     assert fields == {"type", "target", "url", "value", "key", "text", "count", "state", "match",
                       "role", "delay", "destination", "file", "name", "opens_tab", "property",
-                      "secret", "title"}  # fmt: skip
+                      "secret", "title", "optional", "skipped"}  # fmt: skip
     # No script, no download, no path anywhere. Files enter only as an upload's `file`, a path
     # the executor refuses outside the project (tests/test_more_verbs.py shows the refusal).
     forbidden = ("eval", "script", "javascript", "expression", "download", "path")

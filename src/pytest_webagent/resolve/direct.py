@@ -14,7 +14,9 @@ from playwright.sync_api import Page
 from pytest_webagent.browser.executor import Action
 from pytest_webagent.cases.model import Step, StepKind
 from pytest_webagent.compat import selector_of
+from pytest_webagent.errors import TargetNotFound
 from pytest_webagent.replay.signature import describe
+from pytest_webagent.resolve.optional import bound_ms, skipped_action
 from pytest_webagent.resolve.phrases import Intent, parse_assertion
 from pytest_webagent.resolve.sentences import parse_actions
 from pytest_webagent.resolve.targets import Found, find, find_all, hidden_target
@@ -46,7 +48,8 @@ def resolve_all(
     actions: list[Action] = []
     for intent in intents:
         for action in resolve(page, intent, timeout_ms):
-            execute(action)
+            if not action.get("skipped"):  # an optional action whose target did not show
+                execute(action)
             actions.append(action)
     return actions
 
@@ -60,6 +63,13 @@ def resolve(page: Page, intent: Intent, timeout_ms: float) -> list[Action]:
         # It may already be gone, so there is nothing to wait for and no identity to record.
         action["target"] = _target(hidden_target(page, query), signature=False, timeout=0)
         return [action]
+    shown: list[Found] = []  # an optional action's target, found within the short bound
+    if intent.optional:
+        try:
+            shown = find_all(page, query, bound_ms(timeout_ms))
+        except TargetNotFound:
+            return [skipped_action(page, action, query)]
+        action["optional"] = True
     if isinstance(intent, DragIntent):  # where a dragged element is dropped: a second target
         dragged = find(page, query, timeout_ms)
         dropped_on = find(page, intent.destination, timeout_ms)
@@ -69,7 +79,7 @@ def resolve(page: Page, intent: Intent, timeout_ms: float) -> list[Action]:
     # "both text fields" is one action per field; anything else is one element.
     return [
         {**action, "target": _target(found, signature=not query.child_role, timeout=timeout_ms)}
-        for found in find_all(page, query, timeout_ms)
+        for found in shown or find_all(page, query, timeout_ms)
     ]
 
 

@@ -25,15 +25,45 @@ function interactive(e) {
 }
 """
 
-# Of the elements given, those that act as controls (by index), and whether each is a sentence
-# (more words than the name it was found by): prose is never a click target.
+# What an element is, as a role word would say it: its ARIA role (explicit, else the one its tag
+# implies), "label" for a field's caption, "" for an element with no role of its own.
+ROLE_JS = """
+function roleOf(e) {
+  const explicit = (e.getAttribute("role") || "").split(" ")[0];
+  if (explicit) return explicit;
+  const tag = e.tagName, type = (e.getAttribute("type") || "").toLowerCase();
+  if (tag === "A" && e.hasAttribute("href")) return "link";
+  if (tag === "BUTTON" || tag === "SUMMARY") return "button";
+  if (tag === "INPUT") {
+    if (["button", "submit", "reset", "image"].includes(type)) return "button";
+    if (type === "checkbox" || type === "radio") return type;
+    return type === "search" ? "searchbox" : "textbox";
+  }
+  if (tag === "SELECT") return "combobox";
+  if (tag === "TEXTAREA") return "textbox";
+  if (tag === "OPTION") return "option";
+  if (/^H[1-6]$/.test(tag)) return "heading";
+  if (tag === "LABEL") return "label";
+  return "";
+}
+"""
+
+# Of the elements given, those that act as controls (by index), whether each is a sentence
+# (more words than the name it was found by): prose is never a click target; and its role.
 CONTROLS_JS = (
     "(elements, words) => {"
     + INTERACTIVE_JS
+    + ROLE_JS
     + """
   return elements.map(e => ({
-    interactive: interactive(e) || !!e.closest("a,button,[role=button],[role=link]"),
+    // The text of a control is often wrapped (<li style="cursor:pointer"><div>Oman</div>).
+    interactive: interactive(e) || !!e.closest("a,button,[role=button],[role=link]")
+      || [e.parentElement, e.parentElement && e.parentElement.parentElement]
+           .some(p => p && p !== document.body && interactive(p)),
     sentence: (e.textContent || "").trim().split(/\\s+/).length > words + 2,
+    role: roleOf(e),
+    control: e.tagName === "LABEL" && e.control ? roleOf(e.control) : "",
+    text: (e.innerText || e.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 40),
   }));
 }"""
 )

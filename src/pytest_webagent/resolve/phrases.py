@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 Q = r'"([^"]*)"'  # a quoted value (curly and single quotes are normalised to "); may be empty
 # A quoted target names something, so it holds more than blanks: `Click ""` is not explicit.
@@ -65,6 +65,7 @@ class Intent:
     type: str  # an action type of action.schema.json
     target: TargetQuery | None = None
     fields: dict[str, str | int] = field(default_factory=dict)
+    optional: bool = False  # `... if it appears`: skipped when the target does not show (optional)
 
 
 def _role(word: str | None) -> str:
@@ -133,6 +134,8 @@ def target_query(text: str, usage: str, *, bare: bool = True) -> TargetQuery | N
     if match["scope"] and scope is None:
         return None
     role = _role(role_word)
+    if usage == "click" and role_word and role_word.lower() in ("field", "input"):
+        usage = "input"  # `Click the "Username" field`: into the field, wherever its label is
     if usage == "select" and role in ("list", "listitem"):
         role = ""  # "from the list": the one select on the page
     if not name and not role and not role_word:
@@ -220,28 +223,56 @@ MATCH_WORDS = {"contain": "contains", "contains": "contains", "include": "contai
                "includes": "contains", "be": "equals", "is": "equals", "equal": "equals",
                "equals": "equals", "match": "regex", "matches": "regex"}  # fmt: skip
 PAGE_PROPERTY = r"(?:the\s+)?(?:page\s+)?(url|address|title)"
+# A scope after a check's predicate: `"Delete" is visible in the "qa-user" row`.
+AFTER = r"(?:\s+(?P<after>(?:in|inside|within|under|below|beneath)\s.+))?"
 COMPARISON = r"(?:to\s+)?(contains?|includes?|be|is|equals?|matches|match)"
 ASSERTION_PATTERNS: list[tuple[str, Builder]] = [
     (rf"{PAGE_PROPERTY}\s+{COMPARISON}\s+{Q}",
      lambda m: Intent("expect_title" if m[1].lower() == "title" else "expect_url",
                       fields={"value": m[3], "match": MATCH_WORDS[m[2].lower()]})),
-    (rf"{THE}{T}{ROLE}\s+(?:to\s+)?(?:have|has)\s+(?:the\s+)?value\s+{Q}",
-     lambda m: Intent("expect_value", TargetQuery(m[1], "input", _role(m[2])), {"value": m[3]})),
-    (rf"{THE}{T}{ROLE}\s+(?:to\s+be|is)\s+(?:visible|shown|displayed)",
-     lambda m: Intent("expect_visible", TargetQuery(m[1], "visible", _role(m[2])))),
-    (rf"{THE}{T}{ROLE}\s+(?:(?:to\s+be|is)\s+(?:hidden|not visible|not shown|gone)|"
-     rf"(?:to\s+)?disappears?)",
-     lambda m: Intent("expect_hidden", TargetQuery(m[1], "hidden", _role(m[2])))),
-    (rf"{THE}{T}{ROLE}\s+(?:to\s+)?(?:have|has|contains?|shows?)\s+(\d+)\s+"
-     rf"({'|'.join(CHILD_ROLES)})",
-     lambda m: Intent("expect_count",
-                      TargetQuery(m[1], "container", _role(m[2]), CHILD_ROLES[m[4].lower()]),
-                      {"count": int(m[3])})),
-    (rf"{THE}{T}{ROLE}\s+(?:to\s+)?(?:contains?|shows?|says|(?:has|have)\s+text)\s+{Q}",
-     lambda m: Intent("expect_text", TargetQuery(m[1], "container", _role(m[2])), {"text": m[3]})),
+    (rf"{TGT}\s+(?:to\s+)?(?:have|has)\s+(?:the\s+)?value\s+{Q}{AFTER}",
+     lambda m: _checked("expect_value", m, "input", value=m[2])),
+    (rf"{TGT}\s+(?:to\s+be|is)\s+(?:visible|shown|displayed){AFTER}",
+     lambda m: _checked("expect_visible", m, "visible")),
+    (rf"{TGT}\s+(?:(?:to\s+be|is)\s+(?:hidden|not visible|not shown|gone)|"
+     rf"(?:to\s+)?disappears?){AFTER}",
+     lambda m: _checked("expect_hidden", m, "hidden")),
+    (rf"{TGT}\s+(?:to\s+)?(?:have|has|contains?|shows?)\s+(\d+)\s+"
+     rf"({'|'.join(CHILD_ROLES)}){AFTER}",
+     lambda m: _checked("expect_count", m, "container", count=int(m[2]),
+                        child=CHILD_ROLES[m[3].lower()])),
+    (rf"{TGT}\s+(?:to\s+)?(?:contains?|shows?|says|(?:has|have)\s+text)\s+{Q}{AFTER}",
+     lambda m: _checked("expect_text", m, "container", text=m[2])),
     (rf"{T}(?:\s+(?:is\s+)?(?:visible|shown|displayed|on the page))?",
      lambda m: Intent("expect_text", fields={"text": m[1]})),
 ]  # fmt: skip
+
+
+def _checked(
+    kind: str,
+    match: re.Match[str],
+    usage: str,
+    *,
+    value: str | None = None,
+    text: str | None = None,
+    count: int | None = None,
+    child: str = "",
+) -> Intent | None:
+    """A check on a quoted element, which may carry an ordinal and a scope before or after the
+    predicate: `the second "No" button is visible`, `"Delete" is visible in the "qa-user" row`."""
+    phrase = match[1] if not match["after"] else f"{match[1]} {match['after']}"
+    query = target_query(phrase, usage, bare=False)
+    if query is None or not query.name:
+        return None
+    fields: dict[str, str | int] = {}
+    if value is not None:
+        fields["value"] = value
+    if text is not None:
+        fields["text"] = text
+    if count is not None:
+        fields["count"] = count
+    return Intent(kind, replace(query, child_role=child), fields)
+
 
 _ACTIONS = [(re.compile(rf"^{p}$", re.IGNORECASE), b) for p, b in ACTION_PATTERNS]
 _ASSERTIONS = [(re.compile(rf"^{p}$", re.IGNORECASE), b) for p, b in ASSERTION_PATTERNS]

@@ -15,7 +15,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from pytest_webagent.errors import TargetAmbiguous, TargetNotFound
-from pytest_webagent.resolve.locating import Deadline, Scoped, literal
+from pytest_webagent.resolve.locating import Deadline, Root, Scoped, literal
 from pytest_webagent.resolve.phrases import Scope
 
 HEADINGS = (
@@ -68,8 +68,27 @@ def scope_root(page: Page, scope: Scope, deadline: Deadline) -> list[Scoped]:
     raise TargetNotFound(f"no {scope.role} {literal(name)} appeared".replace("  ", " "))
 
 
+def loose_scope(root: Root, scope: Scope, prefix: str = "") -> tuple[Locator, str]:
+    """Where ``scope`` would be, as one locator that is not checked now (an optional action's
+    target that did not show: replay looks for it there): the named container of that role or
+    the one whose text holds the name; the part after the heading; the open dialog."""
+    join = (lambda code: f"{prefix}.{code}") if prefix else (lambda code: code)
+    if scope.role == "heading":
+        heading = (
+            f"//*[{HEADINGS}][normalize-space(.)={xpath_literal(' '.join(scope.name.split()))}]"
+        )
+        xpath = f"xpath={heading}/following-sibling::*[1] | {heading}/.."
+        return root.locator(xpath), join(f"locator({literal(xpath)})")
+    role = scope.role or "region"
+    if not scope.name:
+        return (root.get_by_role(role).filter(visible=True),  # type: ignore[arg-type]
+                join(f"get_by_role({literal(role)}).filter(visible=True)"))  # fmt: skip
+    code = f"get_by_role({literal(role)}).filter(has_text={literal(scope.name)})"
+    return root.get_by_role(role).filter(has_text=scope.name), join(code)  # type: ignore[arg-type]
+
+
 def _under_heading(page: Page, name: str, deadline: Deadline) -> list[Scoped]:
-    text = _xpath_literal(" ".join(name.split()))
+    text = xpath_literal(" ".join(name.split()))
     heading = f"//*[{HEADINGS}][normalize-space(.)={text}]"
     heading_locator = page.locator(f"xpath={heading}")
     _wait(heading_locator, deadline)
@@ -87,7 +106,7 @@ def _under_heading(page: Page, name: str, deadline: Deadline) -> list[Scoped]:
     ]  # fmt: skip
 
 
-def _xpath_literal(text: str) -> str:
+def xpath_literal(text: str) -> str:
     if '"' not in text:
         return f'"{text}"'
     if "'" not in text:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from pytest_webagent.resolve.optional import optional, split_optional
 from pytest_webagent.resolve.phrases import (
     BARE,
     Intent,
@@ -60,11 +61,16 @@ def parse_actions(text: str) -> list[Intent] | None:
         return whole
     parts = _split(phrase)
     intents: list[Intent] = []
-    for part in parts:
+    for whole_part in parts:
+        part, if_present = split_optional(whole_part)
         found = _whole_sentence(part)
         if found is None:
             single = parse_action(part)
             found = [single] if single is not None else None
+        if found is not None and if_present:  # `Click "Cancel" if it appears`
+            made = [optional(intent) for intent in found]
+            found = [intent for intent in made if intent is not None]
+            found = found if len(found) == len(made) else None
         if found is None:
             return None
         intents.extend(found)

@@ -37,10 +37,11 @@ from pytest_webagent.resolve.locating import (
     regex_code,
 )
 from pytest_webagent.resolve.normalise import ICON_NAMES, bare_name, name_pattern
+from pytest_webagent.resolve.not_found import not_found, too_few
 from pytest_webagent.resolve.page_scripts import CONTROLS_JS, INNERMOST_JS
 from pytest_webagent.resolve.phrases import CONTAINER_ROLES, TargetQuery
 from pytest_webagent.resolve.presence import appears
-from pytest_webagent.resolve.scoping import scope_root
+from pytest_webagent.resolve.scoping import loose_scope, scope_root, xpath_literal
 
 USAGE_ROLES = {
     "click": ["button", "link", "menuitem", "tab", "checkbox", "radio", "option", "switch",
@@ -144,24 +145,36 @@ def _find_in(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline)
     if bare_name(query.name) != query.name:
         names.append(bare_name(query.name))  # `Fill "Password:"` copied with its colon
     if not appears(page, names, deadline.left_ms()):
-        raise _not_found(page, query, deadline.timeout_ms, absent=True)
+        raise not_found(page, query, deadline.timeout_ms, absent=True)
     _wait_for_any(scoped, [TargetQuery(n, query.usage, query.role) for n in names], deadline)
+    refused: list[str] = []  # found by the name, but not of the role the step's role word says
     for name in names:
         named = TargetQuery(name, query.usage, query.role, query.child_role, query.ordinal)
-        found = _search(page, scoped, named, deadline)
+        found = _search(page, scoped, named, deadline, refused)
         if found is not None:
             return [_with_child(found, query)]
-    raise _not_found(page, query, deadline.timeout_ms)
+    raise not_found(page, query, deadline.timeout_ms, refused=refused)
 
 
-def _search(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline) -> Found | None:
+def _search(
+    page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline, refused: list[str]
+) -> Found | None:
     for matching in MATCHING:
         if matching == "substring" and len(query.name.strip()) < 2:
             continue  # "x" inside "Next" or "Box" is no match
         for tier in tiers(scoped.root, query, matching, scoped.code):
-            found = _decide(
-                tier, query, matching, scoped, lambda: _check_deadline(page, query, deadline)
-            )
+            try:
+                found = _decide(
+                    tier, query, matching, scoped, lambda: _check_deadline(page, query, deadline)
+                )
+            except TargetAmbiguous:
+                # Texts that read the same, one of them a control (a menu item, and the same
+                # word in bold in the instructions above it): a click means the control.
+                if query.usage != "click" or "get_by_text(" not in tier[0].code:
+                    raise
+                found = _acting_text(page, scoped, query, [])
+                if found is None:
+                    raise
             if found is not None:
                 return found
         if matching == "folded" and query.usage in ("input", "select", "toggle"):
@@ -171,7 +184,7 @@ def _search(page: Page, scoped: Scoped, query: TargetQuery, deadline: Deadline) 
             if fields:
                 raise ambiguous(query, [Strategy(f.locator, f.code) for f in fields], page)
     if query.usage in ("click", "any", "point") and not query.child_role:
-        return _acting_text(page, scoped, query)
+        return _acting_text(page, scoped, query, refused)
     return None
 
 
@@ -184,7 +197,7 @@ def _matches_now(root: Root, query: TargetQuery) -> bool:
 
 def _check_deadline(page: Page, query: TargetQuery, deadline: Deadline) -> None:
     if deadline.passed():
-        raise _not_found(page, query, deadline.timeout_ms)
+        raise not_found(page, query, deadline.timeout_ms)
 
 
 def _wait_for_any(scoped: Scoped, queries: list[TargetQuery], deadline: Deadline) -> None:
@@ -237,6 +250,8 @@ def _decide(
             strategy, count = hits[0]
             index = _index(query.ordinal, count)
             return Found(strategy.locator.nth(index), f"{strategy.code}.nth({index})")
+        if len(hits) == 1:
+            raise too_few(query, hits[0][1])
         raise ambiguous(query, [s for s, _ in hits], scoped.root, ordinal_missing=True)
     if len(hits) == 1 and hits[0][1] == 1:
         return Found(hits[0][0].locator, hits[0][0].code)
@@ -288,9 +303,23 @@ def _innermost(hits: list[tuple[Strategy, int]]) -> Found | None:
     return Found(strategy.locator, strategy.code)
 
 
-def _acting_text(page: Page, scoped: Scoped, query: TargetQuery) -> Found | None:
+def fits_role(role: str, found: str) -> bool:
+    """Whether an element of role ``found`` may be what a step's role word (``role``) names: one
+    with no role of its own (a ``<span>`` that acts as a button) or that role; a label is a
+    checkbox's or radio's caption, never a button's (clicking it would act on its field)."""
+    if not role or found in ("", "generic", "none", "presentation"):
+        return True
+    if found == "label":
+        return role in ("checkbox", "radio")
+    return found == role or {found, role} <= {"textbox", "searchbox"}
+
+
+def _acting_text(
+    page: Page, scoped: Scoped, query: TargetQuery, refused: list[str]
+) -> Found | None:
     """Text that acts as a control with no role (`<span class="alink" style="cursor:pointer">`):
-    `Click the "In" link` means it. Recorded as its tag and text, checked to be the only one."""
+    `Click the "In" link` means it. Recorded as its tag and text, checked to be the only one.
+    With a role word, an element that has another role is refused (listed in ``refused``)."""
     for exact in (True, False) if len(query.name.strip()) > 1 else (True,):
         text = scoped.root.get_by_text(query.name, exact=exact).filter(visible=True)
         try:
@@ -299,6 +328,13 @@ def _acting_text(page: Page, scoped: Scoped, query: TargetQuery) -> Found | None
         except PlaywrightError:
             continue
         acting = [i for i, f in enumerate(facts) if f["interactive"] and not f["sentence"]]
+        for i in acting:
+            what = f'{facts[i]["role"]} "{facts[i]["text"]}"'
+            if facts[i]["control"]:
+                what += f" (of a {facts[i]['control']})"
+            if not fits_role(query.role, facts[i]["role"]) and what not in refused:
+                refused.append(what)
+        acting = [i for i in acting if fits_role(query.role, facts[i]["role"])]
         if not acting:
             continue
         tag = tags[acting[0]]
@@ -316,6 +352,13 @@ def _acting_text(page: Page, scoped: Scoped, query: TargetQuery) -> Found | None
                 index = _index(query.ordinal, count)
                 return Found(locator.nth(index), f"{code}.nth({index})")
             return Found(locator, code)
+        if count > 1 and exact and len(acting) == 1:
+            # The tag's texts include the same words in another element inside a <div> of
+            # that tag (a bold word in the instructions): the element whose own text it is.
+            own = f"xpath=//{tag}[normalize-space(.)={xpath_literal(query.name.strip())}]"
+            alone = scoped.root.locator(own).filter(visible=True)
+            if alone.count() == 1:
+                return Found(alone, scoped.join(f"locator({literal(own)}).filter(visible=True)"))
         if count > 1:
             raise ambiguous(query, [Strategy(locator, code)], scoped.root)
     return None
@@ -340,13 +383,13 @@ def _by_role_only(
     try:
         locator.first.wait_for(state="visible", timeout=max(deadline.left_ms(), 1))
     except PlaywrightError:
-        raise _not_found(page, query, deadline.timeout_ms) from None
+        raise not_found(page, query, deadline.timeout_ms) from None
     count = locator.count()
     if query.every:
         return [Found(locator.nth(i), f"{code}.nth({i})") for i in range(count)]
     if query.ordinal:
         if abs(query.ordinal) > count:
-            raise _not_found(page, query, deadline.timeout_ms)
+            raise too_few(query, count)
         index = _index(query.ordinal, count)
         return [Found(locator.nth(index), f"{code}.nth({index})")]
     if count == 1:
@@ -364,38 +407,19 @@ def _with_child(found: Found, query: TargetQuery) -> Found:
 
 
 def hidden_target(page: Page, query: TargetQuery) -> Found:
-    """A target for checks that it is absent: it may legitimately match nothing right now."""
+    """A target for checks that it is absent: it may legitimately match nothing right now. A
+    scope (``in the "qa-user" row``) is looked for where it would be, without waiting for it: a
+    row that is gone holds nothing visible either."""
     scope = frames.scope_for(page, query, lambda root: True)  # a named frame, else the page
-    strategy = tiers(scope.root, query, "exact", scope.code.rstrip("."))[0][0]
+    root: Root = scope.root
+    code = scope.code.rstrip(".")
+    if query.scope is not None:
+        root, code = loose_scope(root, query.scope, code)
+    strategy = tiers(root, query, "exact", code)[0][0]
+    if query.ordinal:
+        index = query.ordinal - 1 if query.ordinal > 0 else query.ordinal
+        return Found(strategy.locator.nth(index), f"{strategy.code}.nth({index})")
     return Found(strategy.locator, strategy.code)
-
-
-def _not_found(
-    page: Page, query: TargetQuery, timeout_ms: float, *, absent: bool = False
-) -> TargetNotFound:
-    """``absent``: the name's words occur nowhere on the page, so no text of it is hidden."""
-    what = query.name or f"the {query.role}"
-    candidates = nearest_candidates(page, query.name) if query.name else []
-    hints = [f"nearest on the page: {', '.join(candidates)}"] if candidates else []
-    if query.name and not absent and _hidden_text(page, query.name):
-        hints.append(f"an element with the text {query.name!r} exists but is not visible")
-    hints.append(
-        "hint: quote the exact visible name, label or placeholder; a step that describes its "
-        "target in other words needs a model (webagent_model)"
-    )
-    where = f" in {query.scope.role} {query.scope.name!r}" if query.scope else ""
-    return TargetNotFound(
-        f"no element named {what!r}{where} appeared within {timeout_ms / 1000:g}s", hints=hints
-    )
-
-
-def _hidden_text(page: Page, name: str) -> bool:
-    """Whether some element with this text is on the page but not visible (why it was not found)."""
-    try:
-        text = page.get_by_text(name)
-        return text.count() > text.filter(visible=True).count()
-    except PlaywrightError:
-        return False
 
 
 __all__ = ["CONTAINER_ROLES", "Found", "TargetAmbiguous", "describe", "find", "find_all",

@@ -15,6 +15,7 @@ from pytest_webagent.replay import selector_engines
 from pytest_webagent.replay.identity import Drift, Verified, held, narrowing, verify
 from pytest_webagent.replay.trajectory import Entry, concrete
 from pytest_webagent.report.allure_report import StepReport
+from pytest_webagent.resolve.optional import present
 from pytest_webagent.run.effects import EarlierEffectDrift, EffectDrift, PendingEffect
 from pytest_webagent.run.remembered import concrete_targets
 from pytest_webagent.run.tabs import CaseTabs
@@ -81,7 +82,9 @@ class Actor:
         """Whether the entry's first action can run within a locator of what the page must hold
         (the previous step's effect): it is checked inside its action."""
         actions = entry["actions"]
-        return self.folds_identity and bool(actions) and narrowing(actions[0]) is not None
+        if not (self.folds_identity and actions) or actions[0].get("optional"):
+            return False  # an optional action may not run at all: it cannot carry a wait
+        return narrowing(actions[0]) is not None
 
     def replay(
         self,
@@ -101,6 +104,14 @@ class Actor:
         for number, recorded in enumerate(entry["actions"], 1):
             self._settle(timeout)
             action = concrete_targets(recorded, values)  # a target named by a remembered value
+            if action.get("optional"):
+                # `Click "Cancel" if it appears`: runs when its target shows, else is skipped.
+                if not present(self.page, self._reveal(action), timeout):
+                    report.parameter(f"skipped {number}", f"{action['target']['code']} not shown")
+                    done.append({**recorded, "skipped": True})
+                    continue
+                recorded = {k: v for k, v in recorded.items() if k != "skipped"}  # it runs
+                action = {k: v for k, v in action.items() if k != "skipped"}
             name = "identity" if len(entry["actions"]) == 1 else f"identity {number}"
             drift = self._replay_one(action, values, timeout, report, name, pending)
             if drift is not None:

@@ -33,6 +33,7 @@ from pytest_webagent.replay.identity import Drift
 from pytest_webagent.replay.trajectory import Entry, step_values
 from pytest_webagent.report.allure_report import CaseReport, StepReport
 from pytest_webagent.resolve import direct
+from pytest_webagent.resolve.optional import loosened_before, skipped_differently
 from pytest_webagent.resolve.planning.llm import Usage
 from pytest_webagent.run.acting import Actor
 from pytest_webagent.run.effects import (
@@ -198,6 +199,10 @@ class CaseRunner:
                 if result.entry and result.entry.get("effect"):
                     step_report.attach_text("effect", "\n".join(describe(result.entry["effect"])))
                 self.report.after_step(self.page, self.executor.secret_fields)
+            if result.resolution != "replayed" and self.results:
+                previous = self.results[-1]
+                loosened = loosened_before(previous.entry, result.entry)
+                previous.entry = loosened if loosened is not None else previous.entry
             self.results.append(result)
             return result
         except (StepFailed, WebagentError) as failure:
@@ -274,9 +279,10 @@ class CaseRunner:
             return self._earlier_drifted(earlier.drift, step, report, context)
         self.handover.pending = None  # it came: the first action waited for it
         if drift is None:
-            drift = self.handover.after_replay(
-                self.effects, entry, self.values, start, timeout, len(self.steps), step
-            )
+            if not skipped_differently(entry["actions"], done):  # an optional action's effect
+                drift = self.handover.after_replay(
+                    self.effects, entry, self.values, start, timeout, len(self.steps), step
+                )
             if drift is None:
                 return StepResult(step, "replayed", entry["actions"], entry)
         failed = effect_drifted if isinstance(drift, EffectDrift) else drifted_step
