@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from tests.support.cli import invoke, run_exported
 from tests.support.project import WebagentProject, recorded_steps
 from tests.support.site import StaticSite
 
@@ -101,3 +104,44 @@ def test_optional_actions_record_and_replay_whatever_shows(
     missing.stdout.fnmatch_lines(["*no element named 'Later' appeared within 1s*"])
     data = json.loads(project.trajectory("cases/optional.yaml").read_text(encoding="utf-8"))
     assert data["cases"]["optional"]["steps"][1]["actions"][0]["optional"] is True
+
+
+CANCEL_ONLY = """
+name: cancel only
+url: /form.html
+steps:
+  - Click the "Name" field
+  - Click "Cancel" if it appears
+  - Fill "Name" with "ada"
+  - Click "Save"
+  - expect: '"name=ada, saved" is on the page'
+"""
+
+
+def test_an_exported_optional_action_acts_only_when_its_target_appears(
+    project: WebagentProject,
+    site: StaticSite,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site.page("form.html", page(popup=True, banner=False))
+    project.case("cases/cancel.yaml", CANCEL_ONLY.replace('"name=ada', '"cancelled, name=ada'))
+    project.run().assert_outcomes(passed=1)  # recorded with the popup: Cancel was clicked
+    monkeypatch.chdir(project.path)
+
+    outcome = invoke(capsys, "export", "cases", "--out", "exported")
+
+    assert outcome.status == 0, outcome.err
+    source = (project.path / "exported" / "test_cancel.py").read_text(encoding="utf-8")
+    assert "with suppress(Error):  # only if it appears within 2000 ms" in source
+    assert "effect not exported: an optional action may not run" in source
+    # With the popup the exported test dismisses it; without it, it goes on (the check of the
+    # case's last step says which happened).
+    assert run_exported(project.path / "exported", site.url).returncode == 0
+    site.page("form.html", page(popup=False, banner=False))
+    exported = (project.path / "exported" / "test_cancel.py").read_text(encoding="utf-8")
+    (project.path / "exported" / "test_cancel.py").write_text(
+        exported.replace("cancelled, name=ada", "name=ada"), encoding="utf-8"
+    )
+    without = run_exported(project.path / "exported", site.url)
+    assert without.returncode == 0, without.stdout + without.stderr

@@ -22,8 +22,14 @@ from pytest_webagent.commands.layout import INDENT, render, string_literal
 from pytest_webagent.commands.locator_code import Imports, Segment, UnsupportedLocator, chain
 from pytest_webagent.commands.marks import mark_decorators
 from pytest_webagent.commands.more_code import action_lines
-from pytest_webagent.commands.playwright_code import CaseValues, MissingValue, parameter_name
+from pytest_webagent.commands.playwright_code import (
+    Action,
+    CaseValues,
+    MissingValue,
+    parameter_name,
+)
 from pytest_webagent.replay.trajectory import TrajectoryFile, step_values
+from pytest_webagent.resolve.optional import OPTIONAL_WAIT_MS
 
 COMMENT_WIDTH = 88
 
@@ -129,10 +135,27 @@ class _TestBody:
         timeout = round(step.timeout * 1000) if step.timeout is not None else None
         for action in entry["actions"]:
             try:
-                self.lines += action_lines(action, self.values, self.imports, timeout, level)
+                self.lines += self._action_lines(action, timeout, level)
             except (UnsupportedLocator, MissingValue) as problem:
                 raise CaseNotExportable(f"{label}: {problem}") from None
-        self._effect(entry.get("effect"), label, level)
+        if any(action.get("optional") for action in entry["actions"]):
+            # Replay waits for no effect when an optional action ran differently from the
+            # recording; a plain test cannot tell, so it checks none.
+            self.lines += _comment("effect not exported: an optional action may not run", level)
+        else:
+            self._effect(entry.get("effect"), label, level)
+
+    def _action_lines(self, action: Action, timeout: int | None, level: int) -> list[str]:
+        """An optional action (``Click "Cancel" if it appears``) acts when its target shows
+        within the bound the case gives it, and is skipped otherwise, as replay does."""
+        if not action.get("optional"):
+            return action_lines(action, self.values, self.imports, timeout, level)
+        bound = round(OPTIONAL_WAIT_MS if timeout is None else min(timeout, OPTIONAL_WAIT_MS))
+        self.uses_suppress = True
+        return [
+            f"{INDENT * level}with suppress(Error):  # only if it appears within {bound} ms",
+            *action_lines(action, self.values, self.imports, bound, level + 1),
+        ]
 
     def _shown(self, step: Step) -> str:
         """The step's text; in a test for every row, with the row's values left as placeholders
