@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Locator
+from playwright.sync_api import Locator, Page
 
 
 def selector_of(locator: Locator) -> str:
@@ -14,6 +14,19 @@ def selector_of(locator: Locator) -> str:
     """
     selector: str = locator._impl_obj._selector
     return selector
+
+
+def load_state_reached(page: Page, state: str) -> bool:
+    """Whether the page's main frame has fired ``state`` (``domcontentloaded``, ``load``) since
+    its last navigation, as far as the client knows.
+
+    ``Page.wait_for_load_state`` answers the same question from the same set, but first sets up
+    a waiter that reports to the driver (three messages, several milliseconds) even when the
+    state was reached long ago; replay asks before every action. False when the private set is
+    not there: the caller then waits the public way.
+    """
+    states = getattr(getattr(page.main_frame, "_impl_obj", None), "_load_states", None)
+    return isinstance(states, set) and state in states
 
 
 def add_step_parameter(step_uuid: Any, name: str, value: str) -> None:

@@ -170,6 +170,9 @@ class EffectWait:
         return self.mask(urlparse(url).path)
 
     def _url(self, expected: str) -> None:
+        if self._path(self.page.url) == expected:  # known to the client: no waiter needed
+            self.held["url_path"] = expected
+            return
         try:
             self.page.wait_for_url(
                 lambda url: self._path(url) == expected, wait_until="commit", timeout=self.wait_ms

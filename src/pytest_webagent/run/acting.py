@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page
 
 from pytest_webagent.browser.executor import Action, Executor
 from pytest_webagent.browser.page_watch import PageWatch
+from pytest_webagent.compat import load_state_reached
 from pytest_webagent.errors import StepFailed
 from pytest_webagent.replay import selector_engines
 from pytest_webagent.replay.identity import Drift, Verified, held, narrowing, verify
@@ -187,8 +188,11 @@ class Actor:
 
         Replay is faster than the recording was: typing into a form whose submit handler is not
         attached yet (Enter then reloads the page) is a race the recording never ran into.
-        Free when the page is loaded: Playwright answers from the load states it already knows.
+        Free when the page is loaded: the load states the client already knows say so, without
+        Playwright's waiter (which reports to the driver even when it does not wait).
         """
+        if load_state_reached(self.page, "domcontentloaded"):
+            return
         # Still loading after the timeout: the identity check that follows waits for its element.
         with contextlib.suppress(PlaywrightError):
             self.page.wait_for_load_state("domcontentloaded", timeout=timeout)
