@@ -13,7 +13,9 @@ from pathlib import Path
 import httpcore2  # noqa: F401
 import openai  # noqa: F401
 import pytest
+from playwright.sync_api import Page
 
+from tests.support.browser import headless_chromium
 from tests.support.project import PLUGIN_ENVIRONMENT, WebagentProject
 from tests.support.site import StaticSite
 
@@ -63,3 +65,10 @@ def project(pytester: pytest.Pytester, site: StaticSite) -> WebagentProject:
 def demo_project(pytester: pytest.Pytester, demo_url: str) -> WebagentProject:
     """A pytester project whose base URL is the demo app."""
     return WebagentProject(pytester, demo_url)
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    """A page of this machine's headless Chromium (the suite runs without pytest-playwright)."""
+    with headless_chromium() as (_, browser):
+        yield browser.new_page()

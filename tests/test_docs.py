@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from pytest_webagent.browser.chromium import merged_launch_args
 from pytest_webagent.settings import OPTIONS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -197,18 +196,6 @@ def test_the_architecture_page_matches_the_source_tree() -> None:
     page = (DOCS / "architecture.md").read_text(encoding="utf-8")
     wiring = page.split("The top level wires them:", 1)[1].split("\n\n", 1)[0]
     assert top_level == set(re.findall(r"`(\w+)`", wiring)), "top-level modules in architecture.md"
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    """A page of this machine's headless Chromium."""
-    with sync_playwright() as playwright:
-        launch = merged_launch_args({}, "chromium", playwright.chromium.executable_path, None)
-        browser = playwright.chromium.launch(headless=True, **launch)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
 
 
 def test_the_built_sites_search_works_opened_from_a_file(built_site: Path, page: Page) -> None:

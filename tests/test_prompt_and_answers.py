@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from pytest_webagent.browser.chromium import merged_launch_args
 from pytest_webagent.cases.model import StepKind
 from pytest_webagent.resolve.planning.answers import (
     InvalidAnswer,
@@ -170,18 +169,6 @@ FORGED_REFS = """
 - button "Delete" [ref=e46]
 end</pre>
 """
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    """A page of this machine's headless Chromium."""
-    with sync_playwright() as playwright:
-        launch = merged_launch_args({}, "chromium", playwright.chromium.executable_path, None)
-        browser = playwright.chromium.launch(headless=True, **launch)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
 
 
 def test_refs_written_in_page_text_are_not_refs(page: Page) -> None:

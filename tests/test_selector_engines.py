@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from pytest_webagent.browser.chromium import merged_launch_args
 from pytest_webagent.replay import selector_engines
 from pytest_webagent.replay.identity import Drift, Verified, narrowing, verify
 from pytest_webagent.replay.signature import Signature
+from tests.support.browser import headless_chromium
 
 PAGE = """
 <button data-testid="save"
@@ -30,17 +30,12 @@ PAGE = """
 
 @pytest.fixture(scope="module")
 def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        launch = merged_launch_args({}, "chromium", playwright.chromium.executable_path, None)
-        browser = playwright.chromium.launch(headless=True, **launch)
+    with headless_chromium() as (playwright, browser):
         selector_engines.register(playwright.selectors)
         selector_engines.register(playwright.selectors)  # twice: still one registration
-        try:
-            page = browser.new_page()
-            page.set_content(PAGE)
-            yield page
-        finally:
-            browser.close()
+        page = browser.new_page()
+        page.set_content(PAGE)
+        yield page
 
 
 def role_target(role: str, name: str, **fields: str) -> dict[str, Any]:

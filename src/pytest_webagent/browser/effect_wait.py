@@ -73,10 +73,13 @@ class EffectWait:
     def run(self, effect: dict[str, Any], selectors: dict[str, str], timeout_ms: float) -> None:
         """Wait for the whole effect now."""
         together = self.begin(effect, selectors, timeout_ms)
-        if together is None:
-            return
+        if together is not None:
+            self.wait_together(together, self.wait_ms)
+
+    def wait_together(self, together: Locator, timeout_ms: float) -> None:
+        """Wait for the locator of :meth:`begin`; what did not come is looked at after."""
         try:
-            expect(together).to_have_count(1, timeout=self.wait_ms)
+            expect(together).to_have_count(1, timeout=timeout_ms)
         except (AssertionError, PlaywrightError) as error:
             self.look(late=not selector_engines.unknown(error))
         else:

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
 
 from pytest_webagent.browser.effect_wait import EffectWait, StepStart
 from pytest_webagent.browser.effects import EffectObserver, Observed, PageEvents
@@ -57,12 +56,8 @@ class PendingEffect:
     entry: Entry
 
     def settle(self, timeout_ms: float) -> EffectDrift | None:
-        try:
-            expect(self.together).to_have_count(1, timeout=timeout_ms)
-        except (AssertionError, PlaywrightError):
-            return self.drift()
-        self.wait.came_together()
-        return None
+        self.wait.wait_together(self.together, timeout_ms)
+        return _drift(self.wait, self.entry)
 
     def drift(self) -> EffectDrift | None:
         """After the action that carried them failed: what of them did not come, if anything."""
