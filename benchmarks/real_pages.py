@@ -23,16 +23,16 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from pages import Step
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "miniwob"))
+from episodes import serve
 from petstore import PETSTORE
 
 TODOMVC = ("todomvc", "0.1.1")  # ships examples/vanillajs, a working app with no build step
@@ -91,23 +91,6 @@ def miniwob_folder() -> Path | None:
         print("- skipped MiniWoB++: pip install --no-deps miniwob==1.1.0", file=sys.stderr)
         return None
     return Path(locations[0]) / "html"
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serve(root: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _add_todos(tab: Any) -> None:
