@@ -111,13 +111,22 @@ def verify(page: Page, action: Action, timeout_ms: float) -> Drift | Verified | 
 def narrowing(action: Action) -> str | None:
     """The identity check of ``action``, as a selector part its action can run with (None: the
     action checks its target first, apart): see :mod:`.selector_engines`."""
-    target = action.get("target")
-    if not target or "signature" not in target or "destination" in action:
+    if not narrowable(action):
         return None
-    if action["type"] not in STRICT_ACTIONS:
-        return None
+    target = action["target"]
     signature: Signature = target["signature"]
     return selector_engines.narrowing(signature, _pins_role_and_name(target["selector"], signature))
+
+
+def narrowable(action: Action) -> bool:
+    """Whether ``action``'s identity check can run inside it (see :func:`narrowing`)."""
+    target = action.get("target")
+    return bool(
+        target
+        and "signature" in target
+        and "destination" not in action
+        and action["type"] in STRICT_ACTIONS
+    )
 
 
 def held(action: Action) -> Verified:

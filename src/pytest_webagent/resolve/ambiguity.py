@@ -24,7 +24,6 @@ from pytest_webagent.resolve.page_scripts import CONTEXT_JS, MARK_JS
 from pytest_webagent.resolve.phrases import ROLE_WORDS, Scope, TargetQuery
 
 LISTED = 8
-ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"]
 ROLE_WORD = {role: word for word, role in reversed(list(ROLE_WORDS.items())) if role}
 
 

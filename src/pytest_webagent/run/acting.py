@@ -13,7 +13,7 @@ from pytest_webagent.browser.page_watch import PageWatch
 from pytest_webagent.compat import load_state_reached
 from pytest_webagent.errors import StepFailed
 from pytest_webagent.replay import selector_engines
-from pytest_webagent.replay.identity import Drift, Verified, held, narrowing, verify
+from pytest_webagent.replay.identity import Drift, Verified, held, narrowable, narrowing, verify
 from pytest_webagent.replay.trajectory import Entry, concrete
 from pytest_webagent.report.allure_report import StepReport
 from pytest_webagent.resolve.optional import present
@@ -85,7 +85,7 @@ class Actor:
         actions = entry["actions"]
         if not (self.folds_identity and actions) or actions[0].get("optional"):
             return False  # an optional action may not run at all: it cannot carry a wait
-        return narrowing(actions[0]) is not None
+        return narrowable(actions[0])
 
     def replay(
         self,
@@ -132,7 +132,8 @@ class Actor:
     ) -> Drift | None:
         """Act on the recorded element only: the check inside the action when it can be (no
         round trip of its own), else before it; a drift when the element is not the same."""
-        checked, runnable = self._reveal(action), self._reveal(concrete(action, values))
+        checked = self._reveal(action)  # secrets into the target; values into the rest:
+        runnable = concrete(checked, values)
         narrowed = narrowing(checked) if self.folds_identity else None
         if narrowed is not None:
             within = pending.together if pending is not None else None

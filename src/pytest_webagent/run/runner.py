@@ -209,10 +209,10 @@ class CaseRunner:
             self.report.failure(self.page, self.executor.secret_fields)
             # A failure found in this step may be an earlier one's (its effect did not come).
             at_number, at_step = getattr(failure, "earlier", None) or (number, step)
-            if isinstance(failure, StepFailed):
+            if isinstance(failure, StepFailed):  # its report says where, from the context
                 failure.attach(step_context(self.case, at_number, at_step, self.mode))
-            if isinstance(failure, DriftedStep):
-                self.unhealed.append(unhealed_drift(number, step, failure))
+                if isinstance(failure, DriftedStep):
+                    self.unhealed.append(unhealed_drift(number, step, failure))
             else:
                 failure.args = (f"{where(self.case, at_number, at_step)}: {failure}",)
             if not step.optional:
