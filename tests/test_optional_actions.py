@@ -99,10 +99,13 @@ def test_optional_actions_record_and_replay_whatever_shows(
         CASE.format(log="name=ada, saved").replace(" if present", ""),
     )
     site.page("form.html", page(popup=False, banner=False))
+    before = project.trajectory("cases/optional.yaml").read_bytes()
     missing = project.run("--webagent-mode=refresh", timeout=1)
     missing.assert_outcomes(failed=1)
     missing.stdout.fnmatch_lines(["*no element named 'Later' appeared within 1s*"])
-    data = json.loads(project.trajectory("cases/optional.yaml").read_text(encoding="utf-8"))
+    # The failed case wrote nothing: the optional actions stay as recorded.
+    assert project.trajectory("cases/optional.yaml").read_bytes() == before
+    data = json.loads(before)
     assert data["cases"]["optional"]["steps"][1]["actions"][0]["optional"] is True
 
 

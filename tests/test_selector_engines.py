@@ -29,13 +29,18 @@ PAGE = """
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
+def browser_page() -> Iterator[Page]:
     with headless_chromium() as (playwright, browser):
         selector_engines.register(playwright.selectors)
         selector_engines.register(playwright.selectors)  # twice: still one registration
-        page = browser.new_page()
-        page.set_content(PAGE)
-        yield page
+        yield browser.new_page()
+
+
+@pytest.fixture
+def page(browser_page: Page) -> Page:
+    """The page, fresh for each test (the tests click on it)."""
+    browser_page.set_content(PAGE)
+    return browser_page
 
 
 def role_target(role: str, name: str, **fields: str) -> dict[str, Any]:
@@ -62,12 +67,13 @@ def clicks(page: Page, selector: str) -> str:
     return str(page.locator(selector).first.get_attribute("data-clicks") or "0")
 
 
-def test_the_recorded_element_is_acted_on_in_one_call(page: Page) -> None:
+def test_the_recorded_element_is_acted_on(page: Page) -> None:
     target = role_target("button", "Save", tag="button", test_id="save")
     assert click(page, target) == "acted"
     assert clicks(page, "[data-testid=save]") == "1"
     # A name with quotes, an apostrophe and `>>` survives the selector it travels in.
     assert click(page, role_target("button", 'Say "hi" >> it\'s', tag="button")) == "acted"
+    assert clicks(page, "button:has-text('Say')") == "1"
 
 
 def test_anything_else_is_refused_before_acting(page: Page) -> None:
