@@ -74,6 +74,9 @@ def generalise_targets(actions: list[Action], remembered: dict[str, str]) -> lis
 
 def concrete_targets(action: Action, values: dict[str, str]) -> Action:
     """A recorded action with placeholders in its targets filled from ``values``."""
+    targets = [action[key] for key in TARGET_KEYS if isinstance(action.get(key), dict)]
+    if not any("{{" in str(target.get(text, "")) for target in targets for text in TARGET_TEXTS):
+        return action  # the common case, on every replayed action: nothing to fill, no copy
     return _map_targets(action, lambda text: Memory._substitute(text, values))
 
 
