@@ -2,12 +2,17 @@
 
 A link, a script, a redirect or a form can take the page anywhere, with what the case typed in
 the URL or the body. Noticing it afterwards (``framenavigated``) is too late: the other site has
-the request. In Chromium a CDP session of the plugin's own pauses only *document* requests
-(``Fetch.enable`` with ``resourceType: Document``); the main frame's ones are checked against the
-allowed origins and failed (``BlockedByClient``) or continued, frames' ones continued at once.
-Images, scripts, XHR are never paused, and the HTTP cache stays on (a Playwright route would pause
-every request and switch the cache off: docs/decisions.md). Redirects are paused again, so a
-redirect to another origin is stopped too. Other browsers get a route that does the same check.
+the request. In Chromium one CDP session per browser pauses the *document* requests
+(``Fetch.enable`` with ``resourceType: Document``) whose origin is not one that every guarded
+page allows (``document_patterns``): navigations within the application are never paused and
+cost nothing, and a new page costs no call. A paused request of a page's main frame to a URL its
+guard refuses is failed (``BlockedByClient``); every other one is continued. While every open
+guard has the same rule (one case at a time, its tabs), any page of the browser is held to it;
+when pages of different rules are open, each page's target id is learnt and each page is held to
+its own guard. Frames may go anywhere. Images, scripts and XHR are never paused, and the HTTP
+cache stays on (a Playwright route would pause every request and switch the cache off:
+docs/decisions.md). Redirects are paused again, so a redirect to another origin is stopped too.
+Other browsers get a route per page that does the same check.
 
 A paused request is answered when Playwright next delivers events, that is while the test waits
 on any Playwright call: the navigation simply waits until then.
@@ -15,66 +20,161 @@ on any Playwright call: the navigation simply waits until then.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import suppress
-from typing import Any
+from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
 
-from playwright.sync_api import CDPSession, Page, Route
+from playwright.sync_api import Browser, CDPSession, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
-DOCUMENTS = [{"urlPattern": "*", "resourceType": "Document", "requestStage": "Request"}]
+from pytest_webagent.browser.document_patterns import document_patterns_outside
+from pytest_webagent.browser.origins import ANY_ORIGIN, AllowedOrigins
 
 
 class NavigationGuard:
-    """Fails the main frame's requests to URLs ``allows`` refuses; remembers the first one."""
+    """Fails ``page``'s main-frame requests to URLs ``allowed`` refuses; remembers the first."""
 
-    def __init__(self, page: Page, allows: Callable[[str], bool]) -> None:
-        self._page = page
-        self._allows = allows
+    def __init__(self, page: Page, allowed: AllowedOrigins) -> None:
+        self.page = page
+        self.allowed = allowed
+        self.origins = allowed.origins - {ANY_ORIGIN}
         self._blocked: str | None = None
-        self._session: CDPSession | None = None
-        self._main_frame = ""
-        try:
-            self._session = page.context.new_cdp_session(page)
-            tree = self._session.send("Page.getFrameTree")
-            self._main_frame = tree["frameTree"]["frame"]["id"]
-            self._session.on("Fetch.requestPaused", self._on_paused)
-            self._session.send("Fetch.enable", {"patterns": DOCUMENTS})
-        except PlaywrightError:  # not Chromium: CDP sessions are Chromium's
-            self._session = None
+        self.target_id: str | None = None  # learnt only when pages of other rules are open
+        pauses = DocumentPauses.of(page)
+        if pauses is None:  # not Chromium: CDP sessions are Chromium's
             page.route("**/*", self._on_route)
+        else:
+            pauses.guard(self)
 
     def take(self) -> str | None:
         """The first URL stopped since the last call, if any."""
         blocked, self._blocked = self._blocked, None
         return blocked
 
-    def _refuse(self, url: str) -> bool:
-        if self._allows(url):
-            return False
+    def stop(self, url: str) -> None:
         self._blocked = self._blocked or url
-        return True
+
+    def identify(self) -> None:
+        """Learn the page's target id, which is its main frame's id in paused requests."""
+        if self.target_id is None:
+            with suppress(PlaywrightError):  # the page closed: nothing of it will be paused
+                session = self.page.context.new_cdp_session(self.page)
+                info = session.send("Target.getTargetInfo")["targetInfo"]
+                self.target_id = str(info["targetId"])
+                session.detach()
+
+    def _on_route(self, route: Route) -> None:
+        request = route.request
+        with suppress(PlaywrightError):
+            main = request.is_navigation_request() and request.frame.parent_frame is None
+            if main and not self.allowed.allows(request.url):
+                self.stop(request.url)
+                route.abort("blockedbyclient")
+            else:
+                route.fallback()  # the user's own routes, if any, come next
+
+
+class DocumentPauses:
+    """The CDP session of one browser that pauses what the open pages' guards may refuse.
+
+    Browser-wide so that a new page costs no call: the session and its patterns are set up once,
+    and again only when a case allows fewer origins than the ones left unpaused.
+    """
+
+    # One per browser for its lifetime; None where the browser speaks no CDP.
+    _of_browser: ClassVar[WeakKeyDictionary[Browser, DocumentPauses | None]] = WeakKeyDictionary()
+
+    def __init__(self, session: CDPSession) -> None:
+        self._session = session
+        self._guards: dict[Page, NavigationGuard] = {}  # the newest guard of each open page
+        self._unpaused: frozenset[str] | None = None  # origins whose documents go unpaused
+        session.on("Fetch.requestPaused", self._on_paused)
+
+    @classmethod
+    def of(cls, page: Page) -> DocumentPauses | None:
+        """The pauses of ``page``'s browser (of the page alone for a persistent context, which
+        has no browser object); None where CDP is not spoken."""
+        browser = page.context.browser
+        if browser is not None and browser in cls._of_browser:
+            return cls._of_browser[browser]
+        try:
+            session = (
+                browser.new_browser_cdp_session()
+                if browser is not None
+                else page.context.new_cdp_session(page)
+            )
+        except PlaywrightError:
+            pauses = None
+        else:
+            pauses = cls(session)
+        if browser is not None:
+            cls._of_browser[browser] = pauses
+        return pauses
+
+    def guard(self, guard: NavigationGuard) -> None:
+        """Stop what ``guard`` refuses, in its page, until the page closes."""
+        if guard.page not in self._guards:
+            guard.page.once("close", self._forget)
+        self._guards[guard.page] = guard
+        if len({each.origins for each in self._guards.values()}) > 1:
+            # Pages with different rules: each page's main frame is told apart by its target id,
+            # asked now (a CDP session cannot be opened while a request waits for the answer).
+            for each in self._guards.values():
+                each.identify()
+        unpaused = self._unpaused
+        if unpaused and unpaused <= guard.origins:
+            return  # everything left unpaused is allowed to this page too
+        wanted = guard.origins.intersection(
+            *(other.origins for other in self._guards.values() if other is not guard)
+        )
+        if wanted != unpaused:
+            self._session.send("Fetch.enable", {"patterns": document_patterns_outside(wanted)})
+            self._unpaused = wanted
+
+    def _forget(self, page: Page) -> None:
+        self._guards.pop(page, None)
 
     def _on_paused(self, event: dict[str, Any]) -> None:
-        assert self._session is not None
         request_id = event.get("requestId")
-        main = event.get("frameId") == self._main_frame
         url = str(event.get("request", {}).get("url", ""))
         # A page closing meanwhile makes the answer fail: nothing is left to stop then. Every
         # paused request is answered, or the page would wait for it until the step times out.
         with suppress(PlaywrightError):
-            if main and self._refuse(url):
+            stop, told = self._stopping(url, event.get("frameId"))
+            if stop:
+                if told is not None:
+                    told.stop(url)
                 self._session.send(
                     "Fetch.failRequest", {"requestId": request_id, "errorReason": "BlockedByClient"}
                 )
             else:
                 self._session.send("Fetch.continueRequest", {"requestId": request_id})
 
-    def _on_route(self, route: Route) -> None:
-        request = route.request
-        with suppress(PlaywrightError):
-            main = request.is_navigation_request() and request.frame.parent_frame is None
-            if main and self._refuse(request.url):
-                route.abort("blockedbyclient")
-            else:
-                route.fallback()  # the user's own routes, if any, come next
+    def _stopping(self, url: str, frame_id: object) -> tuple[bool, NavigationGuard | None]:
+        """Whether a document request of ``frame_id`` to ``url`` is stopped, and which guard is
+        told (the one whose page was leaving)."""
+        refusing = [guard for guard in self._guards.values() if not guard.allowed.allows(url)]
+        if not refusing:
+            return False, None
+        shown = self._main_frame_url(frame_id)
+        if shown is None:
+            return False, None  # a frame within a page: frames may show other origins
+        identified = {guard.target_id: guard for guard in self._guards.values() if guard.target_id}
+        if frame_id in identified:
+            own = identified[frame_id]
+            return own in refusing, own
+        if identified:
+            return True, None  # a page with no guard goes only where every guard allows
+        # One rule for every page: the page is stopped, whichever it is; the guard told is the
+        # one of the page showing that URL, of the first page otherwise.
+        return True, next((guard for guard in refusing if guard.page.url == shown), refusing[0])
+
+    def _main_frame_url(self, frame_id: object) -> str | None:
+        """The URL a page shows if ``frame_id`` is its main frame (a main frame's id is its page
+        target's); None for a frame within a page."""
+        try:
+            info = self._session.send("Target.getTargetInfo", {"targetId": frame_id})
+        except PlaywrightError:  # not a target: a frame in its parent's process
+            return None
+        target = info["targetInfo"]
+        return str(target.get("url", "")) if target.get("type") == "page" else None

@@ -59,7 +59,7 @@ class PageWatch:
         self._crashed = False
         self._dialogs: list[str] = []
         # Stops main-frame requests to other origins before they leave (none to stop with "*").
-        self._guard = None if allowed.any else NavigationGuard(page, allowed.allows)
+        self._guard = None if allowed.any else NavigationGuard(page, allowed)
         page.on("framenavigated", self._on_navigated)
         page.on("requestfailed", self._on_request_failed)
         page.on("crash", self._on_crash)

@@ -1,0 +1,170 @@
+"""The navigation guard pauses only what it may have to stop, and still stops it.
+
+Patterns are checked against Chromium's own glob rules reimplemented here (``*``, ``?``, a
+backslash escapes), then the guard runs in a real Chromium with two sites: navigations within the
+allowed origin must reach the server while Python is not inside any Playwright call (a paused
+request would wait for Python), and navigations elsewhere must not reach the other server at all.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
+
+from pytest_webagent.browser.document_patterns import URL_ALPHABET, document_patterns_outside
+from pytest_webagent.browser.navigation_guard import NavigationGuard
+from pytest_webagent.browser.origins import AllowedOrigins
+from tests.support.browser import headless_chromium
+from tests.support.site import StaticSite
+
+ORIGINS = {"http://127.0.0.1:8000", "http://127.0.0.1:8001", "https://example.com"}
+
+
+def chromium_glob(pattern: str) -> re.Pattern[str]:
+    """A Fetch ``urlPattern`` as Chromium matches it: ``*``, ``?``, ``\\`` escapes; whole URL."""
+    parts, escaped = [], False
+    for character in pattern:
+        if escaped:
+            parts.append(re.escape(character))
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == "*":
+            parts.append(".*")
+        elif character == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(character))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def paused(url: str, patterns: list[re.Pattern[str]]) -> bool:
+    return any(pattern.fullmatch(url) for pattern in patterns)
+
+
+def test_patterns_pause_every_url_of_another_origin_and_no_other() -> None:
+    compiled = [chromium_glob(p["urlPattern"]) for p in document_patterns_outside(ORIGINS)]
+    allowed = [
+        "http://127.0.0.1:8000/",
+        "http://127.0.0.1:8001/a?b=*&c=?#x",
+        "https://example.com/path\\with*wildcards?",
+    ]
+    refused = [
+        "http://127.0.0.1:800/",
+        "http://127.0.0.1:80000/",
+        "http://127.0.0.1:8002/",
+        "http://127.0.0.1:8000@evil.test/",
+        "http://127.0.0.1.evil.test:8000/",
+        "https://example.com.evil.test/",
+        "https://example.co/",
+        "http://example.com/",
+        "https://127.0.0.1:8000/",
+        "data:text/html,<p>hi</p>",
+        "ftp://127.0.0.1:8000/",
+        "http://127.0.0.1:8000",  # no canonical URL ends there; paused all the same
+        "*",
+        "",
+    ]
+    assert [url for url in allowed if paused(url, compiled)] == []
+    assert [url for url in refused if not paused(url, compiled)] == []
+    # Random URLs near the allowed prefixes: paused exactly when no allowed origin starts them.
+    rng = random.Random(16)
+    prefixes = [f"{origin}/" for origin in ORIGINS]
+    for _ in range(3000):
+        base = rng.choice(prefixes)
+        cut = rng.randrange(len(base) + 1)
+        url = base[:cut] + "".join(rng.choice(URL_ALPHABET) for _ in range(rng.randrange(4)))
+        assert paused(url, compiled) == (not url.startswith(tuple(prefixes))), url
+
+
+def test_no_origin_left_unpaused_pauses_every_document() -> None:
+    assert document_patterns_outside([]) == [
+        {"urlPattern": "*", "resourceType": "Document", "requestStage": "Request"}
+    ]
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with headless_chromium() as (_, launched):
+        yield launched
+
+
+@pytest.fixture
+def other(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite]:
+    with StaticSite(tmp_path_factory.mktemp("other")) as served:
+        yield served
+
+
+def guarded_page(browser: Browser, *origins: str) -> tuple[Page, NavigationGuard]:
+    page = browser.new_context().new_page()
+    return page, NavigationGuard(page, AllowedOrigins(frozenset(origins)))
+
+
+def test_navigations_within_the_allowed_origins_are_never_held(
+    browser: Browser, site: StaticSite, other: StaticSite
+) -> None:
+    site.page("start.html", "<p>start</p>")
+    site.page("next.html", "<p>next</p>")
+    other.page("away.html", "<p>away</p>")
+    page, guard = guarded_page(browser, site.url)
+    page.goto(f"{site.url}/start.html")
+
+    # Started by the page, then Python waits outside Playwright: a paused request would wait too.
+    page.evaluate("() => setTimeout(() => { location.href = '/next.html' }, 0)")
+    deadline = time.monotonic() + 5
+    while "/next.html" not in site.paths and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "/next.html" in site.paths
+
+    with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+        page.goto(f"{other.url}/away.html")
+    assert guard.take() == f"{other.url}/away.html"
+    assert other.paths == []
+
+
+def test_each_page_keeps_its_own_rule_in_one_browser(
+    browser: Browser, site: StaticSite, other: StaticSite
+) -> None:
+    site.page("start.html", "<p>start</p>")
+    other.page("away.html", "<p>away</p>")
+    narrow, narrow_guard = guarded_page(browser, site.url)
+    wide, wide_guard = guarded_page(browser, site.url, other.url)
+    only_other, only_other_guard = guarded_page(browser, other.url)
+
+    wide.goto(f"{other.url}/away.html")  # paused (not allowed to every page), then let go
+    only_other.goto(f"{other.url}/away.html")
+    narrow.goto(f"{site.url}/start.html")
+    with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+        narrow.goto(f"{other.url}/away.html?from=narrow")
+    with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+        only_other.goto(f"{site.url}/start.html?from=only-other")
+
+    assert narrow_guard.take() == f"{other.url}/away.html?from=narrow"
+    assert only_other_guard.take() == f"{site.url}/start.html?from=only-other"
+    assert wide_guard.take() is None
+    assert "/away.html?from=narrow" not in other.paths
+    assert "/start.html?from=only-other" not in site.paths
+    assert wide.url == f"{other.url}/away.html"
+
+
+def test_the_users_own_routes_still_answer_beside_the_guard(
+    browser: Browser, site: StaticSite, other: StaticSite
+) -> None:
+    site.page("start.html", "<p>start</p>")
+    page, guard = guarded_page(browser, site.url)
+    page.route("**/data.json", lambda route: route.fulfill(json={"from": "route"}))
+    page.goto(f"{site.url}/start.html")
+
+    answer = page.evaluate("async () => (await fetch('/data.json')).json()")
+
+    assert answer == {"from": "route"}
+    with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+        page.goto(f"{other.url}/start.html")
+    assert guard.take() == f"{other.url}/start.html"
+    assert other.paths == []
