@@ -268,3 +268,35 @@ def test_a_missing_base_url_is_a_usage_error_at_start_naming_the_url_lines(
         "-p", "no:cacheprovider", "-k", "starts", "--webagent-step-timeout=3"
     )
     own.assert_outcomes(passed=1)
+
+
+def test_a_missing_base_url_stops_an_xdist_run_once_with_the_same_usage_error(
+    pytester: pytest.Pytester,
+) -> None:
+    """Issue 16 under ``-n``: a worker cannot raise at collection (the controller would report a
+    crash), so before the fix each case failed on its own, each after its browser started."""
+    pytester.makeini("[pytest]\nwebagent = true\n")
+    deselected = (
+        '  - name: deselected elsewhere\n    url: /elsewhere.html\n    steps:\n      - Click "A"\n'
+    )
+    pytester.makefile(".yaml", cases=RELATIVE_URLS + deselected)
+
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-n", "2", "-k", "not elsewhere"
+    )
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: no base URL is set, and 2 relative URLs would open nowhere: pass --base-url "
+            "http://host:port or set base_url in the ini file (or write absolute URLs):",
+            f"  {pytester.path / 'cases.yaml'}:3: url: /login.html",
+            f'  {pytester.path / "cases.yaml"}:9: Go to "/account.html"',
+        ]
+    )
+    output = result.stdout.str() + result.stderr.str()
+    assert output.count("no base URL is set") == 1  # from the controller, not once per worker
+    assert "elsewhere" not in output  # -k deselected that case in every worker
+    result.stdout.fnmatch_lines(["*no tests ran in*"])  # no case started, so no browser either
+    for noise in ("INTERNALERROR", "crashed", "node down", "Traceback"):
+        assert noise not in output

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, Playwright
 from pytest_webagent import settings
 from pytest_webagent.agent import Agent, failed_in_declared_steps, masked_failure
 from pytest_webagent.browser import launch_fixtures, saved_state
-from pytest_webagent.cases.base_url import relative_start_error
+from pytest_webagent.cases.base_url import raise_worker_usage_error, stop_before_relative_starts
 from pytest_webagent.cases.collection import (
     JUDGE_MARK,
     JUDGE_MARK_HELP,
@@ -109,15 +109,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    # After deselection (-k, -m): only the cases that will run. Listing tests needs no base URL.
-    # An xdist worker cannot stop the session at collection (the controller reports a crash):
-    # there each case still fails on its own relative URL.
-    config = session.config
-    if config.option.collectonly or hasattr(config, "workerinput"):
-        return
-    problem = relative_start_error(config, session.items) if session.items else None
-    if problem:
-        raise pytest.UsageError(problem)
+    # After deselection (-k, -m): only the cases that will run.
+    stop_before_relative_starts(session)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -282,3 +275,7 @@ class XdistHooks:
     def pytest_configure_node(self, node: Any) -> None:
         # Workers write pending updates under the controller's run id, which merges them.
         node.workerinput["webagent_run_id"] = node.config.stash[SESSION_KEY].run_id
+
+    @pytest.hookimpl
+    def pytest_testnodedown(self, node: Any, error: object | None) -> None:
+        raise_worker_usage_error(node)  # a worker stopped at collection on a missing base URL

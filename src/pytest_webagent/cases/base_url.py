@@ -5,6 +5,7 @@ after its browser started."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,6 +18,40 @@ from pytest_webagent.resolve.phrases import parse_action
 # Where the `base_url` fixture comes from when nobody overrides it: then it is only the option.
 UPSTREAM_BASE_URL = ("pytest_playwright.pytest_playwright", "pytest_base_url.plugin")
 SHOWN = 20  # lines named in the error; the rest are counted
+# The worker's output the controller reads when a pytest-xdist worker goes down.
+WORKER_OUTPUT_KEY = "webagent_relative_start_error"
+
+
+def stop_before_relative_starts(session: pytest.Session) -> None:
+    """Stop the session after collection (and deselection) when a selected case starts at a
+    relative URL and no base URL is set. Listing tests (``--collect-only``) needs none.
+
+    Under pytest-xdist only workers collect, and an exception a worker raises here reaches the
+    controller as a crash. So a worker leaves the message in its ``workeroutput`` (sent to the
+    controller when the worker finishes) and ends its own session with ``pytest.exit`` before any
+    test (or browser) starts; the controller raises the usage error from its first finished
+    worker, see :func:`raise_worker_usage_error`.
+    """
+    config = session.config
+    if config.option.collectonly or not session.items:
+        return
+    problem = relative_start_error(config, session.items)
+    if problem is None:
+        return
+    worker_output: dict[str, Any] | None = getattr(config, "workeroutput", None)
+    if worker_output is None:
+        raise pytest.UsageError(problem)
+    worker_output[WORKER_OUTPUT_KEY] = problem
+    pytest.exit(problem, returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+def raise_worker_usage_error(node: Any) -> None:
+    """On the xdist controller, when a worker goes down: raise the usage error it stopped on.
+    Raised from the first worker down, so the message appears once, however many workers, and
+    pytest reports it (and exits with status 4) exactly as without xdist."""
+    problem = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT_KEY)
+    if problem:
+        raise pytest.UsageError(problem)
 
 
 def base_url_set(config: pytest.Config) -> bool:
