@@ -10,14 +10,17 @@ check the counts: 15 steps) runs as
     back with ``TrajectoryFile.load``, exactly what ``pytest --webagent`` does per case;
 (c) (b) with the identity check and the effect wait in calls of their own, as before they ran
     inside the actions (replay/selector_engines.py): the same guarantees, the former cost;
-(d) for attribution only: (b) without the navigation guard (browser/navigation_guard.py);
+(d) for attribution only: (b) without the navigation guard (browser/navigation_guard.py), which
+    since it pauses nothing within the allowed origins should cost nothing here;
 (e) for attribution only: (b) with the effect check (waiting for each step's recorded effect)
     switched off.
 
 Same browser instance, same page setup (a fresh context with the base URL and a fresh page per
 repetition, not timed), the variants alternating in rotating order. Printed: the median wall
-time of each, the ratios to (a) (target <= 1.05x), and how many Playwright calls each variant
-makes per run (counted once, after the timed runs: a count does not vary with the load).
+time of each, its median CPU time (this process, the Playwright driver and Chromium's processes,
+read from /proc: the work done, which a shared machine's load stretches much less than wall
+time), the ratios to (a) (target <= 1.05x), and how many Playwright calls each variant makes per
+run (counted once, after the timed runs: a count does not vary with the load).
 
 Run: ``python benchmarks/replay_overhead.py [--repetitions 21] [--chromium PATH]``.
 """
@@ -34,6 +37,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -174,11 +178,39 @@ def fresh_page(browser: Browser, url: str) -> Iterator[Page]:
         context.close()
 
 
-def measure(browser: Browser, url: str, flow: Callable[[Page], None]) -> float:
+def measure(browser: Browser, url: str, flow: Callable[[Page], None]) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one run on a fresh page."""
     with fresh_page(browser, url) as page:
+        cpu = process_tree_cpu_ms()
         started = time.perf_counter()
         flow(page)
-        return (time.perf_counter() - started) * 1000
+        wall = (time.perf_counter() - started) * 1000
+        return wall, process_tree_cpu_ms() - cpu
+
+
+def process_tree_cpu_ms() -> float:
+    """CPU time (user + system) spent so far by this process and every live descendant: the
+    Playwright driver and Chromium's processes. A shared machine's load stretches wall time, much
+    less the work done. Read from /proc (Linux); nan elsewhere."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) "
+        parents[int(entry.name)] = int(fields[1])
+        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
+    if not ticks:
+        return float("nan")
+    ours, frontier = {os.getpid()}, [os.getpid()]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in ours]
+        ours.update(children)
+        frontier.extend(children)
+    return sum(ticks.get(pid, 0) for pid in ours) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def replayed(case: Case, trajectory: TrajectoryFile, url: str) -> Callable[[Page], None]:
@@ -197,13 +229,13 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="replay-overhead-") as scratch:
-        case, times, calls, actions, version = run_all(Path(scratch), args)
-    report(times, calls, actions, len(case.steps), version, args)
+        case, timings, calls, actions, version = run_all(Path(scratch), args)
+    report(timings, calls, actions, len(case.steps), version, args)
 
 
 def run_all(
     workdir: Path, args: argparse.Namespace
-) -> tuple[Case, dict[str, list[float]], dict[str, Counter[str]], int, str]:
+) -> tuple[Case, Timings, dict[str, Counter[str]], int, str]:
     """Record the case once, then time the variants; returns what ``report`` prints."""
     (workdir / "flow.yaml").write_text(CASE, encoding="utf-8")
     (case,) = load_cases(workdir / "flow.yaml")
@@ -222,13 +254,15 @@ def run_all(
             "e. replayed, effect check off": unchecked(replayed(case, trajectory, server.url)),
         }
         times: dict[str, list[float]] = {name: [] for name in variants}
+        cpu_times: dict[str, list[float]] = {name: [] for name in variants}
         names = list(variants)
         for repetition in range(args.warmup + args.repetitions):
             shift = repetition % len(names)  # rotate the order: no variant always goes first
             for name in names[shift:] + names[:shift]:
-                elapsed = measure(browser, server.url, variants[name])
+                wall, cpu = measure(browser, server.url, variants[name])
                 if repetition >= args.warmup:
-                    times[name].append(elapsed)
+                    times[name].append(wall)
+                    cpu_times[name].append(cpu)
         calls: dict[str, Counter[str]] = {}
         for name, flow in variants.items():
             with counting_calls() as counted:
@@ -236,7 +270,7 @@ def run_all(
             calls[name] = counted
         version = browser.version
         browser.close()
-    return case, times, calls, actions, version
+    return case, Timings(times, cpu_times), calls, actions, version
 
 
 def apart(flow: Callable[[Page], None]) -> Callable[[Page], None]:
@@ -288,15 +322,23 @@ def unchecked(flow: Callable[[Page], None]) -> Callable[[Page], None]:
     return without_effects
 
 
+@dataclass
+class Timings:
+    wall: dict[str, list[float]]  # ms per run, by variant
+    cpu: dict[str, list[float]]
+
+
 def report(
-    times: dict[str, list[float]],
+    timings: Timings,
     calls: dict[str, Counter[str]],
     actions: int,
     steps: int,
     version: str,
     args: argparse.Namespace,
 ) -> None:
+    times = timings.wall
     medians = {name: statistics.median(values) for name, values in times.items()}
+    cpu = {name: statistics.median(values) for name, values in timings.cpu.items()}
     hand, replay, before, unguarded_replay, no_effects = medians.values()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
@@ -304,21 +346,23 @@ def report(
         f"load average {load:.1f}; {steps} steps, {actions} actions; {args.repetitions} timed "
         f"runs of each (after {args.warmup} warm-up runs)\n"
     )
-    print("| variant | median ms | min ms | max ms | Playwright calls per run |")
-    print("|---|--:|--:|--:|--:|")
+    print("| variant | median ms | min ms | max ms | median CPU ms | Playwright calls per run |")
+    print("|---|--:|--:|--:|--:|--:|")
     for name, values in times.items():
         print(
             f"| {name} | {medians[name]:.0f} | {min(values):.0f} | {max(values):.0f} "
-            f"| {sum(calls[name].values())} |"
+            f"| {cpu[name]:.0f} | {sum(calls[name].values())} |"
         )
+    hand_cpu, replay_cpu = list(cpu.values())[:2]
     print(f"\nratio replayed / hand-written: {replay / hand:.3f}x (target <= 1.05x)")
+    print(f"the same in CPU time (browser, driver and Python): {replay_cpu / hand_cpu:.3f}x")
     print(
         f"ratio replayed with the checks in calls of their own / hand-written: {before / hand:.3f}x"
     )
     print(f"ratio replayed without effect check / hand-written: {no_effects / hand:.3f}x")
     print(
         f"navigation guard (b) - (d): {replay - unguarded_replay:.0f} ms per run, "
-        f"{(replay - unguarded_replay) / unguarded_replay:+.1%} (it pauses each document request)"
+        f"{(replay - unguarded_replay) / unguarded_replay:+.1%} (within the app it pauses nothing)"
     )
     hand_calls, replay_calls = calls[next(iter(calls))], calls[list(calls)[1]]
     extra = replay_calls - hand_calls

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from pytest_webagent.cases.model import Case, Step, StepKind
@@ -64,6 +65,7 @@ def browser_url(url: str, base: str = "") -> str:
     return urljoin(base, url) if base else url
 
 
+@lru_cache(maxsize=256)  # pure, and asked of the same page URL before and after every step
 def origin_of(url: str) -> str | None:
     """``scheme://host[:port]`` of an http(s) URL, normalised; None for any other URL.
 

@@ -90,6 +90,8 @@ class StepReport:
         return _scrubbing(self._secrets, allure.step(self._secrets.mask(describe_action(action))))
 
     def attach_json(self, name: str, data: Any) -> None:
+        if not self.active:
+            return  # without Allure, not even the masking and the dump
         text = json.dumps(self._secrets.mask_data(data), indent=2, sort_keys=True)
         self.attach_text(name, text, json_type=True)
 
