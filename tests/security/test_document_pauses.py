@@ -125,12 +125,13 @@ def test_navigations_within_the_allowed_origins_are_never_held(
     with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
         page.goto(f"{other.url}/away.html")
     assert guard.take() == f"{other.url}/away.html"
-    # A popup the page opens is held to the same rule, though no guard of its own watches it.
-    page.goto(f"{site.url}/start.html")
-    with page.expect_popup() as popup:
-        page.evaluate(f"() => {{ window.open({f'{other.url}/popup.html'!r}) }}")
+    # A popup a page opens is held to the same rule, though no guard of its own watches it.
+    opener, opener_guard = guarded_page(browser, site.url)
+    opener.goto(f"{site.url}/start.html")
+    with opener.expect_popup() as popup:
+        opener.evaluate(f"() => {{ window.open({f'{other.url}/popup.html'!r}) }}")
     popup.value.wait_for_load_state()
-    assert guard.take() == f"{other.url}/popup.html"
+    assert opener_guard.take() == f"{other.url}/popup.html"
     assert other.paths == []
 
 

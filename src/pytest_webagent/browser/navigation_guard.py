@@ -140,34 +140,36 @@ class DocumentPauses:
         # A page closing meanwhile makes the answer fail: nothing is left to stop then. Every
         # paused request is answered, or the page would wait for it until the step times out.
         with suppress(PlaywrightError):
-            stop, told = self._stopping(url, event.get("frameId"))
-            if stop:
-                if told is not None:
-                    told.stop(url)
+            told = self._stopping(url, event.get("frameId"))
+            if told is not None:
+                for guard in told:
+                    guard.stop(url)
                 self._session.send(
                     "Fetch.failRequest", {"requestId": request_id, "errorReason": "BlockedByClient"}
                 )
             else:
                 self._session.send("Fetch.continueRequest", {"requestId": request_id})
 
-    def _stopping(self, url: str, frame_id: object) -> tuple[bool, NavigationGuard | None]:
-        """Whether a document request of ``frame_id`` to ``url`` is stopped, and which guard is
-        told (the one whose page was leaving)."""
+    def _stopping(self, url: str, frame_id: object) -> list[NavigationGuard] | None:
+        """The guards to tell when a document request of ``frame_id`` to ``url`` is stopped
+        (maybe none); None when it goes on."""
         refusing = [guard for guard in self._guards.values() if not guard.allowed.allows(url)]
         if not refusing:
-            return False, None
+            return None
         shown = self._main_frame_url(frame_id)
         if shown is None:
-            return False, None  # a frame within a page: frames may show other origins
+            return None  # a frame within a page: frames may show other origins
         identified = {guard.target_id: guard for guard in self._guards.values() if guard.target_id}
         if frame_id in identified:
             own = identified[frame_id]
-            return own in refusing, own
+            return [own] if own in refusing else None
         if identified:
-            return True, None  # a page with no guard goes only where every guard allows
-        # One rule for every page: the page is stopped, whichever it is; the guard told is the
-        # one of the page showing that URL, of the first page otherwise.
-        return True, next((guard for guard in refusing if guard.page.url == shown), refusing[0])
+            return []  # a page with no guard goes only where every guard allows
+        # One rule for every page: the page is stopped, whichever it is. Told: the guard of the
+        # page showing that URL; if none does (a popup, still blank), every guard, so that the
+        # case's own watch names the URL whichever of its tabs it is in.
+        showing = [guard for guard in refusing if guard.page.url == shown]
+        return showing[:1] or refusing
 
     def _main_frame_url(self, frame_id: object) -> str | None:
         """The URL a page shows if ``frame_id`` is its main frame (a main frame's id is its page
