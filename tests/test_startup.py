@@ -1,4 +1,5 @@
-"""Start-up cost: what importing the plugin pulls in (times are in benchmarks/startup.py)."""
+"""Start-up cost: what importing the plugin and collecting cases load, and the shortcut that
+spares plain case files the JSON Schema validator (times are in benchmarks/startup.py)."""
 
 from __future__ import annotations
 
