@@ -10,7 +10,9 @@ Two figures, each the median of ``--repetitions`` fresh interpreters:
   (``-p no:webagent``). Wall-clock time of the whole command, interpreter start included.
 
 Byte code is cached as after an install (``PYTHONDONTWRITEBYTECODE`` is dropped; one warm-up run
-each), so neither side pays for compiling its modules.
+each), so neither side pays for compiling its modules. The two sides run in turns, so a change in
+the load of a shared machine hits both alike, and each figure is given twice: wall-clock time and
+CPU time (user + system) of the process, which waits less on the other jobs of a busy machine.
 
 Run: ``python benchmarks/startup.py [--files 1000] [--repetitions 7]``.
 """
@@ -19,11 +21,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SOURCES = Path(__file__).resolve().parents[1] / "src"
@@ -49,26 +53,46 @@ def environment() -> dict[str, str]:
     return env
 
 
-def median_seconds(command: list[str], cwd: Path | None, repetitions: int) -> float:
-    times = []
-    subprocess.run(command, cwd=cwd, env=environment(), check=True, capture_output=True)  # warm-up
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, env=environment(), check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+Timing = tuple[float, float]  # (wall-clock seconds, CPU seconds)
+Row = tuple[float, float, float, float]  # ours wall, ours CPU, theirs wall, theirs CPU
 
 
-def import_seconds(module: str, repetitions: int) -> float:
+def command_seconds(command: list[str], cwd: Path) -> Timing:
+    """The whole command, interpreter start included: wall-clock and CPU time of the child."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=environment(), check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def import_seconds(module: str) -> Timing:
     """The import alone, timed inside the interpreter (its own start-up left out)."""
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    times = []
-    for _ in range(repetitions + 1):  # the first one is a warm-up
-        out = subprocess.run(
-            [sys.executable, "-c", code], env=environment(), check=True, capture_output=True
-        )
-        times.append(float(out.stdout))
-    return statistics.median(times[1:])
+    code = (
+        "import time; t, c = time.perf_counter(), time.process_time(); "
+        f"import {module}; print(time.perf_counter() - t, time.process_time() - c)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=environment(), check=True, capture_output=True
+    )
+    wall, cpu = map(float, out.stdout.split())
+    return wall, cpu
+
+
+def in_turns(ours: Callable[[], Timing], theirs: Callable[[], Timing], repetitions: int) -> Row:
+    """Median wall-clock and CPU time of each side, run alternately after one warm-up run each."""
+    ours(), theirs()
+    our_runs: list[Timing] = []
+    their_runs: list[Timing] = []
+    for _ in range(repetitions):
+        our_runs.append(ours())
+        their_runs.append(theirs())
+    return (*_medians(our_runs), *_medians(their_runs))
+
+
+def _medians(runs: list[Timing]) -> Timing:
+    return statistics.median(wall for wall, _ in runs), statistics.median(cpu for _, cpu in runs)
 
 
 def project(root: Path, files: int, kind: str) -> Path:
@@ -103,8 +127,11 @@ def main() -> None:
     rows = [
         (
             "import the plugin",
-            import_seconds("pytest_webagent.plugin", args.repetitions),
-            import_seconds("pytest_playwright.pytest_playwright", args.repetitions),
+            in_turns(
+                lambda: import_seconds("pytest_webagent.plugin"),
+                lambda: import_seconds("pytest_playwright.pytest_playwright"),
+                args.repetitions,
+            ),
         )
     ]
     with tempfile.TemporaryDirectory(prefix="webagent-startup-") as temp:
@@ -116,18 +143,24 @@ def main() -> None:
         rows.append(
             (
                 f"pytest --collect-only, {args.files:,} files",
-                median_seconds(collect, webagent, args.repetitions),
-                median_seconds([*collect, "-p", "no:webagent"], playwright, args.repetitions),
+                in_turns(
+                    lambda: command_seconds(collect, webagent),
+                    lambda: command_seconds([*collect, "-p", "no:webagent"], playwright),
+                    args.repetitions,
+                ),
             )
         )
     print(
         f"\nPython {sys.version.split()[0]}, median of {args.repetitions} runs, load average "
         f"{os.getloadavg()[0]:.1f}\n"
     )
-    print("| | pytest-webagent s | pytest-playwright s | ratio |")
-    print("|---|--:|--:|--:|")
-    for what, ours, theirs in rows:
-        print(f"| {what} | {ours:.3f} | {theirs:.3f} | {ours / theirs:.2f}x |")
+    print("| | webagent s | playwright s | ratio | CPU: webagent s | playwright s | ratio |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
+    for what, (wall, cpu, their_wall, their_cpu) in rows:
+        print(
+            f"| {what} | {wall:.3f} | {their_wall:.3f} | {wall / their_wall:.2f}x "
+            f"| {cpu:.3f} | {their_cpu:.3f} | {cpu / their_cpu:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

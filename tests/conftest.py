@@ -15,6 +15,10 @@ import openai  # noqa: F401
 import pytest
 from playwright.sync_api import Page
 
+# The same for the plugin's run stack (Python API, runner, resolvers, replay), which the plugin
+# imports only once a case runs: imported again by every inner run, it would cost each one some
+# 0.1 s and give its classes a second identity.
+import pytest_webagent.webagent  # noqa: F401
 from tests.support.browser import headless_chromium
 from tests.support.project import PLUGIN_ENVIRONMENT, WebagentProject
 from tests.support.site import StaticSite

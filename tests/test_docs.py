@@ -53,6 +53,7 @@ INTERNAL_MESSAGES = {
     "working store keys are strings, not",  # the plugin's own use of its store
     "the working store holds JSON values, not files",
     "unreachable",  # after a loop that returns or raises
+    "has no attribute",  # Python's own wording, for the package's names imported on first use
 }
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Generator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Page, Playwright
 
 from pytest_webagent import settings
-from pytest_webagent.agent import Agent, failed_in_declared_steps, masked_failure
 from pytest_webagent.browser import launch_fixtures, saved_state
 from pytest_webagent.cases.base_url import raise_worker_usage_error, stop_before_relative_starts
 from pytest_webagent.cases.collection import (
@@ -28,9 +27,6 @@ from pytest_webagent.cases.model import StepKind
 from pytest_webagent.cases.pycase import spec_of
 from pytest_webagent.cases.recognise import CASE_SUFFIXES
 from pytest_webagent.errors import ConfigurationError
-from pytest_webagent.replay import selector_engines
-from pytest_webagent.report import drift_report
-from pytest_webagent.report.allure_report import allure_active
 from pytest_webagent.secret_values import (
     EnvironmentSecrets,
     MissingSecretError,
@@ -43,6 +39,12 @@ from pytest_webagent.session import (
     WebagentSession,
     attach_missing_secrets,
 )
+
+if TYPE_CHECKING:
+    from pytest_webagent.agent import Agent
+
+# The run stack (agent, runner, resolvers, replay, reports) is imported by the hooks and fixtures
+# that run a case, not here: listing or collecting cases never loads it (tests/test_startup.py).
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -134,6 +136,8 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if report.failed:  # only a failure asks the agent (whose module imports the run stack)
+        from pytest_webagent.agent import failed_in_declared_steps, masked_failure
     if report.when == "call":
         item.config.stash[SESSION_KEY].on_call_report(item, report)
         error = call.excinfo.value if call.excinfo is not None else None
@@ -151,6 +155,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     webagent = session.config.stash[SESSION_KEY]
     if webagent.is_worker:
         return  # the controller merges what its workers recorded
+    from pytest_webagent.report import drift_report
+    from pytest_webagent.report.allure_report import allure_active
+
     drift_report.write(
         webagent.summary, webagent.settings.report_md, allure=allure_active(session.config)
     )
@@ -207,6 +214,8 @@ def webagent_secrets() -> Mapping[str, str]:
 @pytest.fixture(scope="session")
 def webagent_selector_engines(playwright: Playwright) -> None:
     """Replay checks each target's identity inside its action, with this selector engine."""
+    from pytest_webagent.replay import selector_engines
+
     selector_engines.register(playwright.selectors)
 
 
@@ -241,6 +250,8 @@ def agent(
 ) -> Agent:
     """Natural-language steps in this test's ``page``: ``agent.do(...)``, ``agent.expect(...)``,
     ``agent.judge(...)``, each one a step of the test's case, recorded and replayed."""
+    from pytest_webagent.agent import Agent
+
     return Agent(webagent_session, page, request, webagent_secrets)
 
 

@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Page
@@ -22,18 +22,18 @@ from pytest_webagent.browser.traces import kept_traces, scrub_trace
 from pytest_webagent.cases.model import Case
 from pytest_webagent.cases.pycase import case_id_of, spec_of
 from pytest_webagent.errors import UnresolvableStep
-from pytest_webagent.replay import merge, recording
 from pytest_webagent.replay.store import StoreUnavailable, WorkingStore, new_run_id
 from pytest_webagent.replay.trajectory import TrajectoryFile, step_key, trajectory_path
-from pytest_webagent.report.allure_report import CaseReport, allure_active, attach_trace
 from pytest_webagent.report.summary import Summary, item_statistics
-from pytest_webagent.resolve.planning.llm import ModelClient
-from pytest_webagent.resolve.planning.planner import Planner
-from pytest_webagent.run.failures import rerun_command
-from pytest_webagent.run.results import RunContext
-from pytest_webagent.run.runner import CaseRunner
 from pytest_webagent.secret_values import Secrets
 from pytest_webagent.settings import Settings, collecting_cases, origin_note, other_set_values
+
+if TYPE_CHECKING:
+    from pytest_webagent.resolve.planning.planner import Planner
+    from pytest_webagent.run.runner import CaseRunner
+
+# The session exists from pytest_configure on, also for runs that only list or collect cases: what
+# only running a case needs (runner, model client, Allure, merging) is imported where it is used.
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,9 @@ class WebagentSession:
                         "      or configure a model (webagent_model, WEBAGENT_MODEL) to plan it",
                     ],
                 )
+            from pytest_webagent.resolve.planning.llm import ModelClient
+            from pytest_webagent.resolve.planning.planner import Planner
+
             self._planner = Planner(
                 ModelClient(self.settings, self.store),
                 answer_retries=self.settings.int_value("webagent_answer_retries"),
@@ -124,6 +127,11 @@ class WebagentSession:
         ``source`` is the file whose trajectory holds the case (default: the case file itself;
         a Python test's is its module), ``case_id`` its key there (default: the case's name).
         """
+        from pytest_webagent.report.allure_report import CaseReport, allure_active
+        from pytest_webagent.run.failures import rerun_command
+        from pytest_webagent.run.results import RunContext
+        from pytest_webagent.run.runner import CaseRunner
+
         source = source or case.location.path
         context = RunContext(
             case_id=case_id or case.item_name,
@@ -234,6 +242,8 @@ class WebagentSession:
             # Nothing ran a case, so nothing is pending: a run of tests that never use the agent
             # does not even create the working store.
             return
+        from pytest_webagent.replay import merge, recording
+
         merge.merge_pending(self.store, self.run_id, self.summary, self.unstored)
         recording.review_stale(prune, self.summary)
 
@@ -256,6 +266,8 @@ class WebagentSession:
         secrets = self._case_secrets.pop(report.nodeid, None)
         if secrets is None:  # not a case, or one an xdist worker ran and reports
             return
+        from pytest_webagent.report.allure_report import allure_active, attach_trace
+
         for path in kept_traces(self.config, report):
             if secrets:
                 scrub_trace(path, secrets)

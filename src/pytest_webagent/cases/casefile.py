@@ -19,7 +19,7 @@ from pytest_webagent.cases.templating import (
 )
 from pytest_webagent.cases.yamlsource import KeyPath, YamlDocument, format_key_path, load_yaml
 from pytest_webagent.errors import CaseFileError
-from pytest_webagent.schemas import case_validator
+from pytest_webagent.schemas import case_validator, load_schema
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -59,6 +59,8 @@ def _validate(document: YamlDocument) -> None:
     nan = find_nan(document.data)
     if nan is not None:
         raise CaseFileError(document.location(nan), NAN_PROBLEM, format_key_path(nan))
+    if plainly_valid(document.data):
+        return
     from jsonschema.exceptions import best_match  # on first use, as in schemas/__init__.py
 
     error = best_match(case_validator().iter_errors(document.data))
@@ -69,6 +71,66 @@ def _validate(document: YamlDocument) -> None:
     raise CaseFileError(
         document.location(key_path), _describe(error), format_key_path(key_path) or "(top level)"
     )
+
+
+PLAIN_CASE_KEYS = ("name", "description", "url", "steps")
+STEP_KEYS = ("do", "expect", "judge")
+
+
+def plainly_valid(data: Any) -> bool:
+    """Whether ``data`` is a case the schema accepts, told without running the schema: one case
+    of only ``name``, ``description``, ``url`` and ``steps``, each step text or one of ``do:``,
+    ``expect:``, ``judge:`` with text.
+
+    Most case files are that simple, and the JSON Schema validator costs more than reading them
+    (0.2 s per thousand files, and importing jsonschema). Text is checked against the schema's
+    own definitions. Anything else, and every file with a mistake, is validated in full, so the
+    errors a file gets do not change (tests/test_startup.py checks this against the schema).
+    """
+    if not isinstance(data, dict) or not all(key in PLAIN_CASE_KEYS for key in data):
+        return False
+    case = _case_schema()["$defs"]["case"]["properties"]
+    steps = data.get("steps")
+    return (
+        "name" in data
+        and all(_fits_text(value, case[key]) for key, value in data.items() if key != "steps")
+        and isinstance(steps, list)
+        and len(steps) > 0
+        and all(_plain_step(step) for step in steps)
+    )
+
+
+def _plain_step(step: Any) -> bool:
+    forms: list[dict[str, Any]] = _case_schema()["$defs"]["step"]["oneOf"]
+    if isinstance(step, dict) and len(step) == 1:
+        ((key, text),) = step.items()
+        # The mapping form that requires this key (`do:`, `expect:` or `judge:`).
+        matching = [form for form in forms if form.get("required") == [key]]
+        return (
+            key in STEP_KEYS
+            and len(matching) == 1
+            and _fits_text(text, matching[0]["properties"][key])
+        )
+    text_forms = [form for form in forms if form.get("type") == "string"]
+    return len(text_forms) == 1 and _fits_text(step, text_forms[0])
+
+
+def _fits_text(value: Any, definition: dict[str, Any]) -> bool:
+    """Whether a string definition of the schema accepts ``value``, as jsonschema would decide;
+    False as well when the definition says more than type, length and pattern."""
+    if not isinstance(value, str) or not definition.keys() <= _TEXT_KEYWORDS:
+        return False
+    if definition.get("type") != "string" or len(value) < definition.get("minLength", 0):
+        return False
+    pattern = definition.get("pattern")
+    return pattern is None or re.search(pattern, value) is not None
+
+
+_TEXT_KEYWORDS = {"type", "minLength", "pattern", "description"}
+
+
+def _case_schema() -> dict[str, Any]:
+    return load_schema("case.schema.json")
 
 
 NAN_PROBLEM = (

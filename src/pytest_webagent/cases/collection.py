@@ -200,6 +200,8 @@ def mark_item(item: pytest.Item, case: Case) -> None:
 
 def register_tags(config: pytest.Config, case: Case) -> None:
     """Tags are markers the user never declared; declare them so --strict-markers accepts them."""
+    if not case.tags:
+        return  # most cases: no need to read the declared markers again
     declared = {line.split(":")[0].strip() for line in config.getini("markers")}
     for tag in case.tags:
         if tag not in declared:

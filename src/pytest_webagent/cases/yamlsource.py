@@ -12,20 +12,18 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from pytest_webagent.errors import CaseFileError, Location
+
+if TYPE_CHECKING:
+    # Imported where a file is read: PyYAML with libyaml's extension takes 15-30 ms to import,
+    # which a session that reads no case file (a project of Python tests only) need not pay.
+    import yaml
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 64
-# libyaml's parser, when PyYAML was built with it, reads a case file about 5x faster: what
-# collecting a thousand case files mostly costs. Errors are re-read with the pure-Python parser,
-# whose messages are the ones documented.
-FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 KeyPath = tuple[str | int, ...]
 
 
@@ -57,17 +55,25 @@ def format_key_path(key_path: KeyPath) -> str:
 
 
 def load_yaml(path: Path) -> YamlDocument:
+    import yaml
+
     raw = _read_bounded(path)
     text = _decode(path, raw)
+    # libyaml's parser, when PyYAML was built with it, reads a case file about 5x faster: what
+    # collecting a thousand case files mostly costs. Errors are re-read with the pure-Python
+    # parser, whose messages are the ones documented.
+    fast_loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return _load(path, text, FAST_LOADER)
+        return _load(path, text, fast_loader)
     except CaseFileError:
-        if FAST_LOADER is yaml.SafeLoader:
+        if fast_loader is yaml.SafeLoader:
             raise
     return _load(path, text, yaml.SafeLoader)
 
 
 def _load(path: Path, text: str, loader_type: type[yaml.SafeLoader]) -> YamlDocument:
+    import yaml
+
     loader = loader_type(text)
     try:
         _check_depth(path, text, loader_type)
@@ -138,6 +144,8 @@ def _check_depth(path: Path, text: str, loader_type: type[yaml.SafeLoader]) -> N
     The parser is iterative; composing ``[[[[...]]]]`` recurses once per level, so a few thousand
     levels would hit Python's recursion limit (slowly) instead of giving a line number.
     """
+    import yaml
+
     depth = 0
     for event in yaml.parse(text, Loader=loader_type):
         if isinstance(event, yaml.CollectionStartEvent):
@@ -174,6 +182,8 @@ def _index_lines(
     quoted: set[KeyPath],
     counter: list[int],
 ) -> None:
+    import yaml
+
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise CaseFileError(

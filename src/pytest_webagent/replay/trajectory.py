@@ -8,7 +8,6 @@ reported by name and never overwritten.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -86,6 +85,8 @@ class TrajectoryFile:
 
     def nearest(self, case_id: str, step: Step) -> str | None:
         """Text of the recorded step most like ``step``, to explain a miss."""
+        import difflib  # only to explain a miss: not worth its import for every session
+
         texts = [entry["text"] for entry in self.cases.get(case_id, ())]
         close = difflib.get_close_matches(step.template, texts, n=1, cutoff=0.5)
         return close[0] if close else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 Q = r'"([^"]*)"'  # a quoted value (curly and single quotes are normalised to "); may be empty
 # A quoted target names something, so it holds more than blanks: `Click ""` is not explicit.
@@ -84,18 +85,28 @@ ORDINAL = rf"(?:{_words(ORDINALS)}|\d+(?:st|nd|rd|th))"
 # `press Submit`) or a word and a number (`Click on Tab #2`). Longer bare names need quotes.
 BARE = r"[\w][\w!'.-]*(?:\s+#?\d+)?"
 NAMED = '"(?P<{}>[^"]*[^"\\s][^"]*)"'  # T with a group name
-_SCOPE = re.compile(
-    rf"^(?:(?:in|inside|within|on|from)\s+the\s+{NAMED.format('in')}\s+(?P<role>{_words(ROLE_WORDS)})"
-    rf"|(?:under|below|beneath)\s+{THE}{NAMED.format('under')}(?:\s+(?:heading|title|section))?"
-    rf"|(?:in|inside|within)\s+the\s+(?P<bare>dialog(?:\s+box)?|form|table|menu))$",
-    re.IGNORECASE,
-)
-_TARGET = re.compile(
-    rf"^{THE}(?:(?P<ord>{ORDINAL})\s+)?(?:(?P<role1>{_words(ROLE_WORDS)})(?:\s+|$))?"
-    rf"(?:{NAMED.format('q')}|(?P<bare>{BARE}))?(?:\s+(?P<role2>{_words(ROLE_WORDS)}))?"
-    rf"(?:\s+(?P<scope>(?:in|inside|within|on|from|under|below|beneath)\s.*))?$",
-    re.IGNORECASE,
-)
+
+
+# The patterns of this module are compiled on first use, not at import: together they take some
+# 50 ms to compile, and collecting cases, which imports this module, needs only is_assertion.
+@cache
+def _scope_pattern() -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?:(?:in|inside|within|on|from)\s+the\s+{NAMED.format('in')}\s+(?P<role>{_words(ROLE_WORDS)})"
+        rf"|(?:under|below|beneath)\s+{THE}{NAMED.format('under')}(?:\s+(?:heading|title|section))?"
+        rf"|(?:in|inside|within)\s+the\s+(?P<bare>dialog(?:\s+box)?|form|table|menu))$",
+        re.IGNORECASE,
+    )
+
+
+@cache
+def _target_pattern() -> re.Pattern[str]:
+    return re.compile(
+        rf"^{THE}(?:(?P<ord>{ORDINAL})\s+)?(?:(?P<role1>{_words(ROLE_WORDS)})(?:\s+|$))?"
+        rf"(?:{NAMED.format('q')}|(?P<bare>{BARE}))?(?:\s+(?P<role2>{_words(ROLE_WORDS)}))?"
+        rf"(?:\s+(?P<scope>(?:in|inside|within|on|from|under|below|beneath)\s.*))?$",
+        re.IGNORECASE,
+    )
 
 
 def ordinal(word: str) -> int:
@@ -104,7 +115,7 @@ def ordinal(word: str) -> int:
 
 
 def scope_of(text: str) -> Scope | None:
-    match = _SCOPE.match(text)
+    match = _scope_pattern().match(text)
     if match is None:
         return None
     if match["bare"]:
@@ -119,7 +130,7 @@ def target_query(text: str, usage: str, *, bare: bool = True) -> TargetQuery | N
 
     An unquoted name counts only after a role word or as a single word (``bare``); a role word
     alone names the one element of that role (``Click the textbox``)."""
-    match = _TARGET.match(text.strip())
+    match = _target_pattern().match(text.strip())
     if match is None or (match["role1"] and match["role2"]):
         return None
     name = match["q"] if match["q"] is not None else (match["bare"] or "")
@@ -274,8 +285,19 @@ def _checked(
     return Intent(kind, replace(query, child_role=child), fields)
 
 
-_ACTIONS = [(re.compile(rf"^{p}$", re.IGNORECASE), b) for p, b in ACTION_PATTERNS]
-_ASSERTIONS = [(re.compile(rf"^{p}$", re.IGNORECASE), b) for p, b in ASSERTION_PATTERNS]
+CompiledPatterns = list[tuple[re.Pattern[str], Builder]]
+
+
+@cache
+def _actions() -> CompiledPatterns:
+    return [(re.compile(rf"^{p}$", re.IGNORECASE), b) for p, b in ACTION_PATTERNS]
+
+
+@cache
+def _assertions() -> CompiledPatterns:
+    return [(re.compile(rf"^{p}$", re.IGNORECASE), b) for p, b in ASSERTION_PATTERNS]
+
+
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 # 'Single' and curly single quotes around a target or value; never apostrophes (O'Brien, Don't).
 _SINGLE_QUOTED = re.compile(r"(?<![\w])['\u2018]([^'\u2018\u2019]*)['\u2019](?![\w])")
@@ -302,7 +324,7 @@ def parse_action(text: str) -> Intent | None:
         return parse_assertion(phrase)
     from pytest_webagent.resolve.verbs import parse_verb  # its table builds on this module's
 
-    return parse_verb(phrase, lambda rest: _first_match(_ACTIONS, rest))
+    return parse_verb(phrase, lambda rest: _first_match(_actions(), rest))
 
 
 def parse_assertion(text: str) -> Intent | None:
@@ -310,10 +332,10 @@ def parse_assertion(text: str) -> Intent | None:
     phrase = _EXPECT_PREFIX.sub("", normalise(text), count=1)
     from pytest_webagent.resolve.verbs import framed  # `... in the "X" frame`
 
-    return framed(phrase, lambda rest: _first_match(_ASSERTIONS, rest))
+    return framed(phrase, lambda rest: _first_match(_assertions(), rest))
 
 
-def _first_match(patterns: list[tuple[re.Pattern[str], Builder]], phrase: str) -> Intent | None:
+def _first_match(patterns: CompiledPatterns, phrase: str) -> Intent | None:
     for pattern, build in patterns:
         match = pattern.match(phrase)
         if match:
