@@ -354,7 +354,9 @@ def report(
             f"| {cpu[name]:.0f} | {sum(calls[name].values())} |"
         )
     hand_cpu, replay_cpu = list(cpu.values())[:2]
+    paired = statistics.median(b / a for a, b in zip(*list(times.values())[:2], strict=True))
     print(f"\nratio replayed / hand-written: {replay / hand:.3f}x (target <= 1.05x)")
+    print(f"median of the ratios of runs made side by side (same repetition): {paired:.3f}x")
     print(f"the same in CPU time (browser, driver and Python): {replay_cpu / hand_cpu:.3f}x")
     print(
         f"ratio replayed with the checks in calls of their own / hand-written: {before / hand:.3f}x"
