@@ -12,11 +12,13 @@ import random
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from pytest_webagent.browser.chromium import merged_launch_args
 from pytest_webagent.browser.document_patterns import URL_ALPHABET, document_patterns_outside
 from pytest_webagent.browser.navigation_guard import NavigationGuard
 from pytest_webagent.browser.origins import AllowedOrigins
@@ -175,3 +177,29 @@ def test_the_users_own_routes_still_answer_beside_the_guard(
         page.goto(f"{other.url}/start.html")
     assert guard.take() == f"{other.url}/start.html"
     assert other.paths == []
+
+
+def test_a_persistent_context_is_guarded_and_a_later_guard_replaces_the_pages(
+    tmp_path: Path, site: StaticSite, other: StaticSite
+) -> None:
+    site.page("start.html", "<p>start</p>")
+    other.page("away.html", "<p>away</p>")
+    with sync_playwright() as playwright:
+        launch = merged_launch_args({}, "chromium", playwright.chromium.executable_path, None)
+        context = playwright.chromium.launch_persistent_context(tmp_path / "profile", **launch)
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            narrow = NavigationGuard(page, AllowedOrigins(frozenset({site.url})))
+            page.goto(f"{site.url}/start.html")
+            with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+                page.goto(f"{other.url}/away.html?narrow")
+            assert narrow.take() == f"{other.url}/away.html?narrow"
+            page.wait_for_url("chrome-error://chromewebdata/")  # shown after a blocked request
+            # A later run on the same page (the Python API) replaces the page's guard.
+            wide = NavigationGuard(page, AllowedOrigins(frozenset({site.url, other.url})))
+            page.goto(f"{other.url}/away.html?wide")
+            assert wide.take() is None
+            # (a persistent profile's browser also asks the other site for its favicon)
+            assert [path for path in other.paths if path.startswith("/away")] == ["/away.html?wide"]
+        finally:
+            context.close()

@@ -81,8 +81,10 @@ class DocumentPauses:
     and again only when a case allows fewer origins than the ones left unpaused.
     """
 
-    # One per browser for its lifetime; None where the browser speaks no CDP.
-    _of_browser: ClassVar[WeakKeyDictionary[Browser, DocumentPauses | None]] = WeakKeyDictionary()
+    # One per browser for its lifetime (per page in a persistent context); None: no CDP spoken.
+    _of_browser: ClassVar[WeakKeyDictionary[Browser | Page, DocumentPauses | None]] = (
+        WeakKeyDictionary()
+    )
 
     def __init__(self, session: CDPSession) -> None:
         self._session = session
@@ -95,8 +97,9 @@ class DocumentPauses:
         """The pauses of ``page``'s browser (of the page alone for a persistent context, which
         has no browser object); None where CDP is not spoken."""
         browser = page.context.browser
-        if browser is not None and browser in cls._of_browser:
-            return cls._of_browser[browser]
+        owner: Browser | Page = page if browser is None else browser
+        if owner in cls._of_browser:
+            return cls._of_browser[owner]
         try:
             session = (
                 browser.new_browser_cdp_session()
@@ -107,8 +110,7 @@ class DocumentPauses:
             pauses = None
         else:
             pauses = cls(session)
-        if browser is not None:
-            cls._of_browser[browser] = pauses
+        cls._of_browser[owner] = pauses
         return pauses
 
     def guard(self, guard: NavigationGuard) -> None:
