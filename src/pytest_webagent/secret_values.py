@@ -177,11 +177,17 @@ class Secrets:
         return SECRET_PLACEHOLDER.sub(lambda m: self._values.get(m.group(1), m.group(0)), text)
 
     def reveal_target(self, action: dict[str, Any]) -> dict[str, Any]:
-        """``action`` with the secrets in its recorded target (an element whose name holds one)
-        resolved, for the browser: the identity check compares it with the live element."""
-        target = action.get("target")
-        if not isinstance(target, dict) or "{{" not in json.dumps(target):
-            return action
+        """``action`` with the secrets in its recorded targets (an element whose name holds one:
+        the target, a drag's drop target) resolved, for the browser: the identity check compares
+        them with the live elements, and the action runs on their selectors."""
+        revealed = {
+            key: self._revealed_target(action[key])
+            for key in ("target", "destination")
+            if isinstance(action.get(key), dict) and "{{" in json.dumps(action[key])
+        }
+        return {**action, **revealed} if revealed else action
+
+    def _revealed_target(self, target: dict[str, Any]) -> dict[str, Any]:
         quoted = {name: json.dumps(value)[1:-1] for name, value in self._values.items()}
         revealed = dict(target)
         for key in ("selector", "code"):  # a quoted string inside a selector or code
@@ -193,7 +199,7 @@ class Secrets:
             revealed["signature"] = {
                 k: self.resolve(str(v)) for k, v in target["signature"].items()
             }
-        return {**action, "target": revealed}
+        return revealed
 
     def mask(self, text: str) -> str:
         """``text`` with every secret value (plain or encoded) replaced by its placeholder."""

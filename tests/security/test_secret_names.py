@@ -66,3 +66,58 @@ def test_a_secret_in_a_name_is_recorded_whole_and_replays(
     assert leaks(run_artefacts(recording, project.path, server), parts) == []
     assert leaks(run_artefacts(replay, project.path, server), parts) == []
     assert len(server.chat_requests()) == 1  # the replay asked nothing
+
+
+DROP_PAGE = """
+<label for=email>Email</label><input id=email>
+<button onclick="vault.setAttribute('aria-label', 'Vault of ' + email.value); vault.hidden = false">
+  Next</button>
+<button draggable="true" id="card">Card 3</button>
+<section id="vault" hidden style="min-height: 40px">Drop here</section>
+<p id="out"></p>
+<script>
+  card.addEventListener("dragstart", (event) => event.dataTransfer.setData("text", "card"));
+  vault.addEventListener("dragover", (event) => event.preventDefault());
+  vault.addEventListener("drop", (event) => { event.preventDefault(); vault.append(card);
+    out.textContent = "Stored"; });
+</script>
+"""
+DROP_CASE = """
+cases:
+  - name: stores the card
+    url: /drop.html
+    steps:
+      - Fill "Email" with "{{ secrets.EMAIL }}"
+      - Click "Next"
+      - Put the card in my vault
+      - Expect "Stored"
+"""
+
+
+def test_a_drop_target_whose_name_holds_a_secret_replays(
+    project: WebagentProject,
+    site: StaticSite,
+    server: OpenAITestServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("WEBAGENT_SECRET_EMAIL", EMAIL)
+    site.page("drop.html", DROP_PAGE)
+    vault = element("region", "Vault of {{ secrets.EMAIL }}")
+    server.on(
+        "Put the card in my vault",
+        reply.act(reply.drag(element("button", "Card 3"), vault)),
+    )
+    project.case("cases/drop.yaml", DROP_CASE)
+    flags = ("--webagent-model=test-model", f"--webagent-base-url={server.base_url}")
+
+    recording = project.run(*flags)
+    # The drop target's recorded selector gets the value back for the drag itself.
+    replay = project.run(*flags, "--webagent-mode=replay", "-v")
+
+    recording.assert_outcomes(passed=1)
+    replay.assert_outcomes(passed=1)
+    steps = json.loads(project.trajectory("cases/drop.yaml").read_text())["cases"]
+    (action,) = steps["stores the card"]["steps"][2]["actions"]
+    assert "{{ secrets.EMAIL }}" in action["destination"]["selector"]
+    assert leaks(run_artefacts(replay, project.path, server), [EMAIL]) == []
+    assert len(server.chat_requests()) == 1  # the replay asked nothing

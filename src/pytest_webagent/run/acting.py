@@ -172,9 +172,9 @@ class Actor:
     ) -> Drift | None:
         """The full identity check (:func:`verify`), then the action on the plain selector."""
         verified = verify(self.page, checked, timeout)
-        if not isinstance(verified, Drift) and "destination" in action:
+        if not isinstance(verified, Drift) and "destination" in checked:
             # A drag's drop target is verified too.
-            dropped = verify(self.page, self._reveal({"target": action["destination"]}), timeout)
+            dropped = verify(self.page, {"target": checked["destination"]}, timeout)
             if isinstance(dropped, Drift):
                 return dropped
         if isinstance(verified, Drift):

@@ -53,17 +53,28 @@ def ground_all(
 
 def _whole_secret_name(page: Page, action: Action, mask: Callable[[str], str]) -> Action:
     """Playwright cuts long names at a word (``Continue as alice.secret@corp``): part of a
-    secret, which masking cannot recognise, would be recorded. Such an element is located by its
-    whole name instead (the signature has it), which masking turns into the placeholder."""
-    target = action.get("target", {})
+    secret, which masking cannot recognise, would be recorded. Such an element (the target, or a
+    drag's drop target) is located by its whole name instead (the signature has it), which
+    masking turns into the placeholder."""
+    located: dict[str, Any] = {
+        key: _by_whole_name(page, action[key])
+        for key in ("target", "destination")
+        if key in action and _names_a_secret(action[key], mask)
+    }
+    return {**action, **located} if located else action
+
+
+def _names_a_secret(target: dict[str, Any], mask: Callable[[str], str]) -> bool:
     name = target.get("signature", {}).get("name", "")
-    if not name or mask(name) == name:
-        return action
-    locator = page.get_by_role(target["signature"]["role"], name=name, exact=True)
+    return bool(name) and mask(name) != name
+
+
+def _by_whole_name(page: Page, target: dict[str, Any]) -> dict[str, Any]:
+    signature = target["signature"]
+    locator = page.get_by_role(signature["role"], name=signature["name"], exact=True)
     if locator.count() != 1:
         raise InvalidAnswer("the element's name holds a secret and is not unique; choose another")
-    code = str(locator)
-    return {**action, "target": {**target, "selector": selector_of(locator), "code": code}}
+    return {**target, "selector": selector_of(locator), "code": str(locator)}
 
 
 def _durable(page: Page, ref: str) -> tuple[Locator, str]:
