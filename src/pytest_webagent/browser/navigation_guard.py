@@ -52,6 +52,7 @@ class NavigationGuard:
         return blocked
 
     def stop(self, url: str) -> None:
+        """Note that a request of this page to ``url`` was stopped (the first one is reported)."""
         self._blocked = self._blocked or url
 
     def identify(self) -> None:
