@@ -5,6 +5,8 @@ Collection needs no browser, so most checks use ``--collect-only``; ``--lf`` and
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.support.project import WebagentProject
@@ -241,14 +243,7 @@ def test_a_missing_base_url_is_a_usage_error_at_start_naming_the_url_lines(
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(
-        [
-            "ERROR: no base URL is set, and 2 relative URLs would open nowhere: pass --base-url "
-            "http://host:port or set base_url in the ini file (or write absolute URLs):",
-            f"  {pytester.path / 'cases.yaml'}:3: url: /login.html",
-            f'  {pytester.path / "cases.yaml"}:9: Go to "/account.html"',
-        ]
-    )
+    result.stderr.fnmatch_lines(relative_urls_error(pytester.path / "cases.yaml"))
     assert "passed" not in result.stdout.str() and "failed" not in result.stdout.str()
     # Listing the cases needs no base URL; nor do the cases that use none.
     listed = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--collect-only", "-q")
@@ -270,6 +265,16 @@ def test_a_missing_base_url_is_a_usage_error_at_start_naming_the_url_lines(
     own.assert_outcomes(passed=1)
 
 
+def relative_urls_error(cases: Path) -> list[str]:
+    """The usage error RELATIVE_URLS gives with no base URL: its two relative lines named."""
+    return [
+        "ERROR: no base URL is set, and 2 relative URLs would open nowhere: pass --base-url "
+        "http://host:port or set base_url in the ini file (or write absolute URLs):",
+        f"  {cases}:3: url: /login.html",
+        f'  {cases}:9: Go to "/account.html"',
+    ]
+
+
 def test_a_missing_base_url_stops_an_xdist_run_once_with_the_same_usage_error(
     pytester: pytest.Pytester,
 ) -> None:
@@ -286,14 +291,7 @@ def test_a_missing_base_url_stops_an_xdist_run_once_with_the_same_usage_error(
     )
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(
-        [
-            "ERROR: no base URL is set, and 2 relative URLs would open nowhere: pass --base-url "
-            "http://host:port or set base_url in the ini file (or write absolute URLs):",
-            f"  {pytester.path / 'cases.yaml'}:3: url: /login.html",
-            f'  {pytester.path / "cases.yaml"}:9: Go to "/account.html"',
-        ]
-    )
+    result.stderr.fnmatch_lines(relative_urls_error(pytester.path / "cases.yaml"))
     output = result.stdout.str() + result.stderr.str()
     assert output.count("no base URL is set") == 1  # from the controller, not once per worker
     assert "elsewhere" not in output  # -k deselected that case in every worker

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -51,21 +52,32 @@ def test_a_secret_in_a_name_is_recorded_whole_and_replays(
     name = "Continue as {{ secrets.EMAIL }}"
     server.on("Continue with my account", reply.act(reply.click(element("button", name))))
     project.case("cases/login.yaml", CASE)
-    flags = ("--webagent-model=test-model", f"--webagent-base-url={server.base_url}")
 
+    (action,) = recorded_then_replayed(project, server, "cases/login.yaml", "continues as the user")
+
+    target = action["target"]
+    assert target["signature"]["name"] == name
+    assert "{{ secrets.EMAIL }}" in target["selector"] and name in target["code"]
+
+
+def recorded_then_replayed(
+    project: WebagentProject, server: OpenAITestServer, path: str, case: str
+) -> list[dict[str, Any]]:
+    """Record the case with the model, replay it with none asked, check that no artefact of
+    either run holds the secret, whole or cut; the actions recorded for its third step."""
+    flags = ("--webagent-model=test-model", f"--webagent-base-url={server.base_url}")
     recording = project.run(*flags)
     replay = project.run(*flags, "--webagent-mode=replay", "-v")
 
     recording.assert_outcomes(passed=1)
     replay.assert_outcomes(passed=1)
-    steps = json.loads(project.trajectory("cases/login.yaml").read_text())["cases"]
-    (target,) = [a["target"] for a in steps["continues as the user"]["steps"][2]["actions"]]
-    assert target["signature"]["name"] == name
-    assert "{{ secrets.EMAIL }}" in target["selector"] and name in target["code"]
     parts = [EMAIL, EMAIL[: EMAIL.index(".example")]]  # the whole value, and the cut one
     assert leaks(run_artefacts(recording, project.path, server), parts) == []
     assert leaks(run_artefacts(replay, project.path, server), parts) == []
     assert len(server.chat_requests()) == 1  # the replay asked nothing
+    steps = json.loads(project.trajectory(path).read_text())["cases"][case]["steps"]
+    actions: list[dict[str, Any]] = steps[2]["actions"]
+    return actions
 
 
 DROP_PAGE = """
@@ -108,16 +120,8 @@ def test_a_drop_target_whose_name_holds_a_secret_replays(
         reply.act(reply.drag(element("button", "Card 3"), vault)),
     )
     project.case("cases/drop.yaml", DROP_CASE)
-    flags = ("--webagent-model=test-model", f"--webagent-base-url={server.base_url}")
 
-    recording = project.run(*flags)
-    # The drop target's recorded selector gets the value back for the drag itself.
-    replay = project.run(*flags, "--webagent-mode=replay", "-v")
+    # Replayed only when the drop target's recorded selector gets the value back for the drag.
+    (action,) = recorded_then_replayed(project, server, "cases/drop.yaml", "stores the card")
 
-    recording.assert_outcomes(passed=1)
-    replay.assert_outcomes(passed=1)
-    steps = json.loads(project.trajectory("cases/drop.yaml").read_text())["cases"]
-    (action,) = steps["stores the card"]["steps"][2]["actions"]
     assert "{{ secrets.EMAIL }}" in action["destination"]["selector"]
-    assert leaks(run_artefacts(replay, project.path, server), [EMAIL]) == []
-    assert len(server.chat_requests()) == 1  # the replay asked nothing
