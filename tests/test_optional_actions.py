@@ -10,22 +10,20 @@ import pytest
 
 from tests.support.cli import invoke, run_exported
 from tests.support.project import WebagentProject, recorded_steps
-from tests.support.site import StaticSite
+from tests.support.site import SAID_LOG, StaticSite
 
 # A popup that opens when the field gets the focus and disables the form until it is dismissed
 # (MiniWoB's login-user-popup does this), and a banner that shows on some loads only.
-PAGE = """
+PAGE = (
+    """
 <p><label>Name</label><input id="name" oninput="say('name=' + this.value)"></p>
 <button id="save" onclick="say('saved')">Save</button>
 <div id="banner" {banner}><button onclick="say('later'); this.parentNode.remove()">Later</button>
 </div>
-<p id="said">Nothing yet</p>
+"""
+    + SAID_LOG
+    + """
 <script>
-  const log = [];
-  function say(what) {
-    log.push(what);
-    document.getElementById("said").textContent = log.join(", ");
-  }
   let popupOn = {popup};  // once, as MiniWoB's
   document.getElementById("name").addEventListener("focus", () => {
     if (!popupOn) return;
@@ -43,6 +41,7 @@ PAGE = """
   });
 </script>
 """
+)
 
 
 def page(*, popup: bool, banner: bool) -> str:

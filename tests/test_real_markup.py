@@ -12,9 +12,10 @@ import time
 from pytest_webagent.commands.locator_code import Imports, parse_locator
 from pytest_webagent.testing import OpenAITestServer, element, reply
 from tests.support.project import WebagentProject
-from tests.support.site import StaticSite
+from tests.support.site import SAID_LOG, StaticSite
 
-ADMIN = """
+ADMIN = (
+    """
 <h1>Site administration</h1>
 <div id="changelist-filter">
   <h2>Filter</h2>
@@ -59,15 +60,9 @@ ADMIN = """
   <button onclick="say('dialog yes')">Yes, I\u2019m\u00a0sure</button>
   <button onclick="say('no one')">No</button> <button onclick="say('no two')">No</button>
 </div>
-<p id="said">Nothing yet</p>
-<script>
-  const log = [];
-  function say(what) {
-    log.push(what);
-    document.getElementById("said").textContent = log.join(", ");
-  }
-</script>
 """
+    + SAID_LOG
+)
 
 STEPS = [
     'Fill "Password:" with "s3cret"',

@@ -16,6 +16,17 @@ from urllib.parse import parse_qs, urlsplit
 HOLD = "/hold/"
 DROP = "/drop/"
 HOLD_SECONDS = 30.0
+# What a test page's controls did, in order, for checks to read: a handler calls `say('saved')`
+# and "Nothing yet" becomes "saved" (then "saved, cancelled"...).
+SAID_LOG = """<p id="said">Nothing yet</p>
+<script>
+  const log = [];
+  function say(what) {
+    log.push(what);
+    document.getElementById("said").textContent = log.join(", ");
+  }
+</script>
+"""
 
 
 class _Server(ThreadingHTTPServer):
