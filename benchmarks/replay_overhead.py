@@ -15,8 +15,10 @@ check the counts: 15 steps) runs as
 (e) for attribution only: (b) with the effect check (waiting for each step's recorded effect)
     switched off.
 
-Same browser instance, same page setup (a fresh context with the base URL and a fresh page per
-repetition, not timed), the variants alternating in rotating order. Printed: the median wall
+Two browsers of the same executable: (a) and (d) in one no navigation guard ever touched (the
+guard's browser-wide pauses stay for the browser's life), the replays in the other; same page
+setup (a fresh context with the base URL and a fresh page per repetition, not timed), the
+variants alternating in rotating order. Printed: the median wall
 time of each, its median CPU time (this process, the Playwright driver and Chromium's processes,
 read from /proc: the work done, which a shared machine's load stretches much less than wall
 time), the ratios to (a) (target <= 1.05x), and how many Playwright calls each variant makes per
@@ -241,6 +243,11 @@ def run_all(
     (case,) = load_cases(workdir / "flow.yaml")
     with start_demo_server(1) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        # The navigation guard pauses from one CDP session per browser that stays for the
+        # browser's life: the runs without a guard get a browser no guard ever touched.
+        never_guarded = playwright.chromium.launch(
+            executable_path=args.chromium, args=CHROMIUM_ARGS
+        )
         selector_engines.register(playwright.selectors)  # what the plugin's fixture does
         trajectory = record(browser, case, server.url)
         actions = sum(len(entry["actions"]) for entry in trajectory.cases[case.item_name])
@@ -256,20 +263,26 @@ def run_all(
         times: dict[str, list[float]] = {name: [] for name in variants}
         cpu_times: dict[str, list[float]] = {name: [] for name in variants}
         names = list(variants)
+        unguarded_names = {names[0], names[3]}  # (a) and (d)
+
+        def browser_of(name: str) -> Browser:
+            return never_guarded if name in unguarded_names else browser
+
         for repetition in range(args.warmup + args.repetitions):
             shift = repetition % len(names)  # rotate the order: no variant always goes first
             for name in names[shift:] + names[:shift]:
-                wall, cpu = measure(browser, server.url, variants[name])
+                wall, cpu = measure(browser_of(name), server.url, variants[name])
                 if repetition >= args.warmup:
                     times[name].append(wall)
                     cpu_times[name].append(cpu)
         calls: dict[str, Counter[str]] = {}
         for name, flow in variants.items():
             with counting_calls() as counted:
-                measure(browser, server.url, flow)
+                measure(browser_of(name), server.url, flow)
             calls[name] = counted
         version = browser.version
         browser.close()
+        never_guarded.close()
     return case, Timings(times, cpu_times), calls, actions, version
 
 
@@ -296,7 +309,7 @@ class _NoGuard:
 
 
 def unguarded(flow: Callable[[Page], None]) -> Callable[[Page], None]:
-    """(b) without the navigation guard (its CDP session, the pause of each document request)."""
+    """(b) without the navigation guard (no guard is created: nothing of it in the browser)."""
 
     def without_guard(page: Page) -> None:
         setattr(page_watch, "NavigationGuard", _NoGuard)  # noqa: B010
