@@ -298,3 +298,23 @@ def test_a_missing_base_url_stops_an_xdist_run_once_with_the_same_usage_error(
     result.stdout.fnmatch_lines(["*no tests ran in*"])  # no case started, so no browser either
     for noise in ("INTERNALERROR", "crashed", "node down", "Traceback"):
         assert noise not in output
+
+
+def test_a_url_a_secret_fills_in_needs_no_base_url(
+    pytester: pytest.Pytester, site: StaticSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the run can tell where ``{{ secrets.APP }}`` goes (an origin allowed in the settings):
+    not a relative URL at the start."""
+    monkeypatch.setenv("WEBAGENT_SECRET_APP", site.url)
+    site.page("login.html", "<button onclick=\"this.textContent = 'Signed in'\">Sign in</button>")
+    pytester.makeini("[pytest]\nwebagent = true\n")
+    pytester.makefile(
+        ".yaml",
+        cases="name: secret url\nsteps:\n"
+        '  - Go to "{{ secrets.APP }}/login.html"\n  - Click "Sign in"\n',
+    )
+
+    flags = ("--webagent-step-timeout=3", f"--webagent-allowed-origins={site.url}")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *flags)
+
+    result.assert_outcomes(passed=1)
