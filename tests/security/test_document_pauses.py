@@ -160,6 +160,13 @@ def test_each_page_keeps_its_own_rule_in_one_browser(
     assert "/away.html?from=narrow" not in other.paths
     assert "/start.html?from=only-other" not in site.paths
     assert wide.url == f"{other.url}/away.html"
+    # Once rules were mixed, a later page is told apart too, though one rule is left open.
+    wide.close()
+    only_other.close()
+    later, later_guard = guarded_page(browser, site.url)
+    with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+        later.goto(f"{other.url}/away.html?from=later")
+    assert later_guard.take() == f"{other.url}/away.html?from=later"
 
 
 def test_the_users_own_routes_still_answer_beside_the_guard(

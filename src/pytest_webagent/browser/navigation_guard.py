@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, CDPSession, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
 from pytest_webagent.browser.document_patterns import document_patterns_outside
-from pytest_webagent.browser.origins import ANY_ORIGIN, AllowedOrigins
+from pytest_webagent.browser.origins import AllowedOrigins
 
 
 class NavigationGuard:
@@ -37,7 +37,7 @@ class NavigationGuard:
     def __init__(self, page: Page, allowed: AllowedOrigins) -> None:
         self.page = page
         self.allowed = allowed
-        self.origins = allowed.origins - {ANY_ORIGIN}
+        self.origins = allowed.origins  # never ANY_ORIGIN: no guard is made for that
         self._blocked: str | None = None
         self.target_id: str | None = None  # learnt only when pages of other rules are open
         pauses = DocumentPauses.of(page)
@@ -60,9 +60,11 @@ class NavigationGuard:
         if self.target_id is None:
             with suppress(PlaywrightError):  # the page closed: nothing of it will be paused
                 session = self.page.context.new_cdp_session(self.page)
-                info = session.send("Target.getTargetInfo")["targetInfo"]
-                self.target_id = str(info["targetId"])
-                session.detach()
+                try:
+                    info = session.send("Target.getTargetInfo")["targetInfo"]
+                    self.target_id = str(info["targetId"])
+                finally:
+                    session.detach()
 
     def _on_route(self, route: Route) -> None:
         request = route.request
@@ -91,6 +93,7 @@ class DocumentPauses:
         self._session = session
         self._guards: dict[Page, NavigationGuard] = {}  # the newest guard of each open page
         self._unpaused: frozenset[str] | None = None  # origins whose documents go unpaused
+        self._identifying = False  # whether guards are told apart by their pages' target ids
         session.on("Fetch.requestPaused", self._on_paused)
 
     @classmethod
@@ -119,14 +122,18 @@ class DocumentPauses:
         if guard.page not in self._guards:
             guard.page.once("close", self._forget)
         self._guards[guard.page] = guard
-        if len({each.origins for each in self._guards.values()}) > 1:
-            # Pages with different rules: each page's main frame is told apart by its target id,
-            # asked now (a CDP session cannot be opened while a request waits for the answer).
+        self._identifying = (
+            self._identifying or len({each.origins for each in self._guards.values()}) > 1
+        )
+        if self._identifying:
+            # Pages with different rules have been open together: from then on each page's
+            # main frame is told apart by its target id, asked now (a CDP session cannot be
+            # opened while a request waits for the answer).
             for each in self._guards.values():
                 each.identify()
         unpaused = self._unpaused
         if unpaused and unpaused <= guard.origins:
-            return  # everything left unpaused is allowed to this page too
+            return  # all left unpaused is allowed here too (nothing unpaused: widened if it can be)
         wanted = guard.origins.intersection(
             *(other.origins for other in self._guards.values() if other is not guard)
         )
