@@ -180,6 +180,8 @@ class Secrets:
         """``action`` with the secrets in its recorded targets (an element whose name holds one:
         the target, a drag's drop target) resolved, for the browser: the identity check compares
         them with the live elements, and the action runs on their selectors."""
+        if not self._values:
+            return action  # the case has no secret: nothing to put back (every replayed action)
         revealed = {
             key: self._revealed_target(action[key])
             for key in ("target", "destination")

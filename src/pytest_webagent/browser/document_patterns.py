@@ -41,8 +41,7 @@ def document_patterns_outside(origins: Iterable[str]) -> list[dict[str, str]]:
             continuations.setdefault(prefix[:length], set()).add(prefix[length])
     patterns = []
     for start, allowed_next in sorted(continuations.items()):
-        if start in prefixes:
-            continue  # a whole prefix: whatever follows it is allowed
+        # (No start is a whole prefix: an origin holds no "/" after its "//".)
         # The start itself, ending there (no canonical URL does; nothing is left to chance).
         patterns.append({"urlPattern": _escaped(start), **DOCUMENT})
         for character in URL_ALPHABET:
