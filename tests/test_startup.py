@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -126,13 +125,15 @@ def test_anything_else_is_left_to_the_schema(key: str, value: Any) -> None:
     assert not plainly_valid({**PLAIN_CASE, key: value})
 
 
-def test_plain_cases_and_the_examples_agree_with_the_schema() -> None:
+def test_plain_cases_agree_with_the_schema() -> None:
     assert plainly_valid(PLAIN_CASE)
     without = {key: value for key, value in PLAIN_CASE.items() if key not in ("url", "description")}
-    assert plainly_valid(without)
-    assert not plainly_valid({"steps": PLAIN_CASE["steps"]})  # no name: the schema says so
-    examples = Path(__file__).resolve().parents[1] / "examples" / "cases"
-    for path in sorted(examples.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if plainly_valid(data):
-            assert case_validator().is_valid(data), path
+    assert plainly_valid(without) and case_validator().is_valid(without)
+    nameless = {"steps": PLAIN_CASE["steps"]}
+    assert not plainly_valid(nameless) and not case_validator().is_valid(nameless)
+    # The shape the shortcut is for, as a file holds it (the start-up benchmark's cases).
+    written = yaml.safe_load(
+        'name: Sign in 7\nurl: /login\nsteps:\n  - Fill "Email" with "u7@example.com"\n'
+        '  - Click "Sign in"\n  - expect: The text "Welcome" is visible\n'
+    )
+    assert plainly_valid(written) and case_validator().is_valid(written)
