@@ -3,7 +3,8 @@
 The navigation guard (``browser/navigation_guard.py``) shares one CDP session per browser that
 pauses the document requests whose origin is not one the guarded pages allow
 (``browser/document_patterns.py``: about 2,000 ``Fetch`` patterns for one origin). This times, in
-one browser, alternating (a) without and (b) with a guard on a fresh page each repetition:
+two browsers of the same executable (one no guard ever touches), alternating (a) without and (b)
+with a guard on a fresh page each repetition:
 
 * the first guard of the browser, once (the browser's CDP session, ``Fetch.enable`` with the
   patterns), and the guard of every later page;
@@ -117,16 +118,22 @@ def main() -> None:
     args = parser.parse_args()
     times: dict[bool, list[tuple[float, float, float]]] = {True: [], False: []}
     with serve() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=args.chromium, args=list(SYSTEM_CHROMIUM_FLAGS)
-        )
-        first_guard = timed_run(browser, url, 1, guarded=True)[0]
-        timed_run(browser, url, args.navigations, guarded=False)  # warms the unguarded path
+        # The guard's pauses stay for a browser's life: the runs without it get a browser no
+        # guard ever touched.
+        browsers = {
+            guarded: playwright.chromium.launch(
+                executable_path=args.chromium, args=list(SYSTEM_CHROMIUM_FLAGS)
+            )
+            for guarded in (True, False)
+        }
+        first_guard = timed_run(browsers[True], url, 1, guarded=True)[0]
+        timed_run(browsers[False], url, args.navigations, guarded=False)  # warms it up alike
         for repetition in range(args.repetitions):
             order = (True, False) if repetition % 2 else (False, True)
             for guarded in order:
-                times[guarded].append(timed_run(browser, url, args.navigations, guarded))
-        browser.close()
+                times[guarded].append(timed_run(browsers[guarded], url, args.navigations, guarded))
+        for browser in browsers.values():
+            browser.close()
     setup, small, images = (
         {guarded: statistics.median(run[part] for run in times[guarded]) for guarded in times}
         for part in range(3)
