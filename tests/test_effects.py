@@ -152,3 +152,42 @@ def test_entries_without_effect_replay_unchecked(
     site.page("settings.html", settings_page("Could not save"))
     project.run("--webagent-mode=replay").assert_outcomes(passed=2)
     assert Path(trajectory).exists()
+
+
+def test_replay_acts_on_a_new_page_only_once_its_deferred_scripts_ran(
+    project: WebagentProject, site: StaticSite
+) -> None:
+    """Replay is faster than the recording: Enter pressed before the form's submit handler is
+    attached would send the form natively (the page reloads, nothing is greeted). An action on a
+    page the previous step opened waits for DOMContentLoaded, which follows deferred scripts; the
+    check that follows need not (it waits for what it expects)."""
+    site.page("start.html", "<a href='/form.html'>Form</a>")
+    site.page(
+        "form.html",
+        "<form><label>Name <input name=who></label></form><p id=out>nobody</p>"
+        "<script defer src='/slow/greet.js'></script>",
+    )
+    (site.root / "greet.js").write_text(
+        "document.querySelector('form').addEventListener('submit', event => {"
+        "  event.preventDefault();"
+        "  document.getElementById('out').textContent = 'hello ' + event.target.who.value;"
+        "});",
+        encoding="utf-8",
+    )
+    project.case(
+        "cases/greet.yaml",
+        """
+        name: greet
+        url: /start.html
+        steps:
+          - Click the "Form" link
+          - Fill "Name" with "Ada"
+          - Press "Enter" in "Name"
+          - expect: '"hello Ada" is visible'
+        """,
+    )
+    project.run().assert_outcomes(passed=1)
+    replayed = project.run("--webagent-mode=replay")
+    replayed.assert_outcomes(passed=1)
+    replayed.stdout.fnmatch_lines(["1 case, 4 steps: 4 replayed"])
+    assert site.paths.count("/slow/greet.js") == 2  # loaded once per run: no native submit

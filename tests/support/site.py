@@ -12,10 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 
 # Requests under HOLD never get an answer: the handler waits until the site stops (at most
 # HOLD_SECONDS, so its thread always ends). Requests under DROP get their connection closed
-# without an answer. /redirect?to=URL answers 302 to URL.
+# without an answer. Requests under SLOW get the file after the prefix, SLOW_SECONDS late.
+# /redirect?to=URL answers 302 to URL.
 HOLD = "/hold/"
 DROP = "/drop/"
+SLOW = "/slow/"
 HOLD_SECONDS = 30.0
+SLOW_SECONDS = 0.6
 # What a test page's controls did, in order, for checks to read: a handler calls `say('saved')`
 # and "Nothing yet" becomes "saved" (then "saved, cancelled"...).
 SAID_LOG = """<p id="said">Nothing yet</p>
@@ -58,6 +61,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
             self.close_connection = True
         elif self.path.startswith(DROP):
             self.close_connection = True
+        elif self.path.startswith(SLOW):
+            self.server.released.wait(SLOW_SECONDS)
+            self.path = "/" + self.path[len(SLOW) :]
+            super().do_GET()
         elif self.path.startswith("/redirect?"):
             self.send_response(302)
             self.send_header("Location", parse_qs(urlsplit(self.path).query)["to"][0])
