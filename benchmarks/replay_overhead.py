@@ -13,16 +13,20 @@ check the counts: 15 steps) runs as
 (d) for attribution only: (b) without the navigation guard (browser/navigation_guard.py), which
     since it pauses nothing within the allowed origins should cost nothing here;
 (e) for attribution only: (b) with the effect check (waiting for each step's recorded effect)
-    switched off.
+    switched off;
+(f) for attribution only: (a) in the browser of the replays, after the pauses were switched off
+    as the plugin does before a test that does not use it (``rest_idle_pauses``; not timed, nor
+    is setting them again afterwards): what the guard leaves to such tests (with the pauses left
+    on, Chromium's interception made this 1.08x).
 
-Two browsers of the same executable: (a) and (d) in one no navigation guard ever touched (the
-guard's browser-wide pauses stay for the browser's life), the replays in the other; same page
-setup (a fresh context with the base URL and a fresh page per repetition, not timed), the
-variants alternating in rotating order. Printed: the median wall
-time of each, its median CPU time (this process, the Playwright driver and Chromium's processes,
-read from /proc: the work done, which a shared machine's load stretches much less than wall
-time), the ratios to (a) (target <= 1.05x), and how many Playwright calls each variant makes per
-run (counted once, after the timed runs: a count does not vary with the load).
+Two fresh browsers of the same executable every repetition, each warmed by one untimed run: (a) and
+(d) in one no navigation guard ever touched, the others in one where the guard's browser-wide CDP
+session and pauses are set up as an earlier case leaves them; same page setup (a fresh context with
+the base URL and a fresh page per run, not timed), the variants alternating in rotating order.
+Printed: the median wall time of each, its median CPU time (this process, the Playwright driver and
+Chromium's processes, read from /proc: the work done, which a shared machine's load stretches much
+less than wall time), the ratios to (a) (target <= 1.05x), and how many Playwright calls each
+variant makes per run (counted once, in the last repetition: a count does not vary with the load).
 
 Run: ``python benchmarks/replay_overhead.py [--repetitions 21] [--chromium PATH]``.
 """
@@ -56,7 +60,11 @@ from demo_app.server import start_demo_server  # noqa: E402
 
 from pytest_webagent.browser import page_watch  # noqa: E402
 from pytest_webagent.browser.chromium import SYSTEM_CHROMIUM_FLAGS  # noqa: E402
-from pytest_webagent.browser.navigation_guard import NavigationGuard  # noqa: E402
+from pytest_webagent.browser.navigation_guard import (  # noqa: E402
+    NavigationGuard,
+    rest_idle_pauses,
+)
+from pytest_webagent.browser.origins import AllowedOrigins  # noqa: E402
 from pytest_webagent.cases.casefile import load_cases  # noqa: E402
 from pytest_webagent.cases.model import Case  # noqa: E402
 from pytest_webagent.replay import identity, selector_engines  # noqa: E402
@@ -242,14 +250,26 @@ def run_all(
     (workdir / "flow.yaml").write_text(CASE, encoding="utf-8")
     (case,) = load_cases(workdir / "flow.yaml")
     with start_demo_server(1) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-        # The navigation guard pauses from one CDP session per browser that stays for the
-        # browser's life: the runs without a guard get a browser no guard ever touched.
-        never_guarded = playwright.chromium.launch(
-            executable_path=args.chromium, args=CHROMIUM_ARGS
-        )
         selector_engines.register(playwright.selectors)  # what the plugin's fixture does
-        trajectory = record(browser, case, server.url)
+
+        def guard_once(browser: Browser) -> None:
+            """The navigation guard's session and pauses, as an earlier case leaves them."""
+            with fresh_page(browser, server.url) as page:
+                NavigationGuard(page, AllowedOrigins.for_case((), server.url, case))
+
+        def launch(guarded: bool) -> Browser:
+            """A fresh browser, warmed by one untimed hand-written run; ``guarded``: with the
+            guard's pauses on, as an earlier case leaves them."""
+            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            measure(browser, server.url, handwritten)
+            if guarded:
+                guard_once(browser)
+            return browser
+
+        recorder = launch(guarded=True)
+        trajectory = record(recorder, case, server.url)
+        version = recorder.version
+        recorder.close()
         actions = sum(len(entry["actions"]) for entry in trajectory.cases[case.item_name])
         variants = {
             "a. hand-written Playwright": handwritten,
@@ -259,30 +279,35 @@ def run_all(
             ),
             "d. replayed, navigation guard off": unguarded(replayed(case, trajectory, server.url)),
             "e. replayed, effect check off": unchecked(replayed(case, trajectory, server.url)),
+            "f. hand-written, in the replays' browser": handwritten,
         }
         times: dict[str, list[float]] = {name: [] for name in variants}
         cpu_times: dict[str, list[float]] = {name: [] for name in variants}
         names = list(variants)
         unguarded_names = {names[0], names[3]}  # (a) and (d)
-
-        def browser_of(name: str) -> Browser:
-            return never_guarded if name in unguarded_names else browser
-
+        calls: dict[str, Counter[str]] = {}
         for repetition in range(args.warmup + args.repetitions):
+            # Two fresh browsers each repetition, so that neither is older or has run more
+            # cases than the other; (a) and (d) get one no guard ever touched.
+            guarded, plain = launch(guarded=True), launch(guarded=False)
             shift = repetition % len(names)  # rotate the order: no variant always goes first
             for name in names[shift:] + names[:shift]:
-                wall, cpu = measure(browser_of(name), server.url, variants[name])
+                browser = plain if name in unguarded_names else guarded
+                if name == names[5]:  # not timed: what the plugin does before such a test
+                    rest_idle_pauses()
+                wall, cpu = measure(browser, server.url, variants[name])
+                if name == names[5]:  # not timed: the next case sets the pauses again (once)
+                    guard_once(guarded)
                 if repetition >= args.warmup:
                     times[name].append(wall)
                     cpu_times[name].append(cpu)
-        calls: dict[str, Counter[str]] = {}
-        for name, flow in variants.items():
-            with counting_calls() as counted:
-                measure(browser_of(name), server.url, flow)
-            calls[name] = counted
-        version = browser.version
-        browser.close()
-        never_guarded.close()
+            if repetition == args.warmup + args.repetitions - 1:
+                for name, flow in variants.items():
+                    with counting_calls() as counted:
+                        measure(plain if name in unguarded_names else guarded, server.url, flow)
+                    calls[name] = counted
+            guarded.close()
+            plain.close()
     return case, Timings(times, cpu_times), calls, actions, version
 
 
@@ -352,7 +377,7 @@ def report(
     times = timings.wall
     medians = {name: statistics.median(values) for name, values in times.items()}
     cpu = {name: statistics.median(values) for name, values in timings.cpu.items()}
-    hand, replay, before, unguarded_replay, no_effects = medians.values()
+    hand, replay, before, unguarded_replay, no_effects, hand_intercepted = medians.values()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"Chromium {version}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -379,6 +404,11 @@ def report(
         f"navigation guard (b) - (d): {replay - unguarded_replay:.0f} ms per run, "
         f"{(replay - unguarded_replay) / unguarded_replay:+.1%} (within the app it pauses nothing)"
     )
+    print(
+        "hand-written in the replays' browser (f) / hand-written (a): "
+        f"{hand_intercepted / hand:.3f}x (what the guard leaves to tests that do not use it)"
+    )
+    print(f"replayed (b) / hand-written in the same browser (f): {replay / hand_intercepted:.3f}x")
     hand_calls, replay_calls = calls[next(iter(calls))], calls[list(calls)[1]]
     extra = replay_calls - hand_calls
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,6 +124,15 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         mark_item(item, next(iter(spec.file_cases.values())))
     elif spec is not None and any(step.kind is StepKind.JUDGE for step in spec.steps):
         item.add_marker(JUDGE_MARK)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # A test that does not use the plugin shares pytest-playwright's browser: it goes without
+    # the navigation guard's interception. No guard exists unless its module was loaded.
+    if "webagent_selector_engines" not in getattr(item, "fixturenames", ()):
+        guards = sys.modules.get("pytest_webagent.browser.navigation_guard")
+        if guards is not None:
+            guards.rest_idle_pauses()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -20,9 +20,10 @@ from playwright.sync_api import Error as PlaywrightError
 
 from pytest_webagent.browser.chromium import merged_launch_args
 from pytest_webagent.browser.document_patterns import URL_ALPHABET, document_patterns_outside
-from pytest_webagent.browser.navigation_guard import NavigationGuard
+from pytest_webagent.browser.navigation_guard import NavigationGuard, rest_idle_pauses
 from pytest_webagent.browser.origins import AllowedOrigins
 from tests.support.browser import headless_chromium
+from tests.support.project import WebagentProject
 from tests.support.site import StaticSite
 
 ORIGINS = {"http://127.0.0.1:8000", "http://127.0.0.1:8001", "https://example.com"}
@@ -210,3 +211,66 @@ def test_a_persistent_context_is_guarded_and_a_later_guard_replaces_the_pages(
             assert [path for path in other.paths if path.startswith("/away")] == ["/away.html?wide"]
         finally:
             context.close()
+
+
+def test_the_pauses_rest_while_no_guarded_page_is_open_and_come_back_with_the_next_guard(
+    browser: Browser, site: StaticSite, other: StaticSite
+) -> None:
+    """Before a test that does not use the plugin, a browser with no guarded page open goes
+    without Chromium's interception (it slows each request): nothing of its pages waits for
+    Python. A browser with a guarded page open keeps its pauses."""
+    site.page("start.html", "<p>start</p>")
+    other.page("away.html", "<p>away</p>")
+    first, _ = guarded_page(browser, site.url)
+    first.goto(f"{site.url}/start.html")
+    rest_idle_pauses()  # a guarded page is open: nothing changes
+    with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+        first.goto(f"{other.url}/away.html?from=first")
+    first.close()
+    rest_idle_pauses()
+
+    plain = browser.new_context().new_page()
+    plain.goto(f"{site.url}/start.html")
+    # Started by the page, then Python waits outside Playwright: a paused request would wait.
+    plain.evaluate(f"() => setTimeout(() => {{ location.href = '{other.url}/away.html' }}, 0)")
+    deadline = time.monotonic() + 5
+    while "/away.html" not in other.paths and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "/away.html" in other.paths
+
+    later, later_guard = guarded_page(browser, site.url)
+    with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+        later.goto(f"{other.url}/away.html?from=later")
+    assert later_guard.take() == f"{other.url}/away.html?from=later"
+    assert [path for path in other.paths if "from=" in path] == []
+
+
+def test_a_test_that_does_not_use_the_plugin_goes_without_the_pauses(
+    project: WebagentProject, site: StaticSite, other: StaticSite
+) -> None:
+    """pytest-playwright shares its browser between a test using the plugin and the next one: a
+    test that does not use the plugin must not have its requests go through the guard's
+    interception (a request paused there would wait for Python, which waits outside Playwright
+    here)."""
+    site.page("start.html", "<p>start</p>")
+    other.page("away.html", "<p>away</p>")
+    project.case(
+        "test_two.py",
+        f"""
+        import time
+        from urllib.request import urlopen
+
+        def test_with_the_plugin(page, agent):
+            page.goto("/start.html")
+            agent.expect('"start" is visible')
+
+        def test_without_it(page):
+            page.goto("/start.html")
+            page.evaluate("() => setTimeout(() => {{ location.href = '{other.url}/away.html' }})")
+            deadline = time.monotonic() + 5
+            while urlopen("{other.url}/requested?path=/away.html").read() != b"yes":
+                assert time.monotonic() < deadline, "the request waited for Python"
+                time.sleep(0.05)
+        """,
+    )
+    project.run().assert_outcomes(passed=2)

@@ -10,6 +10,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+# /requested?path=P answers "yes" or "no": whether P was requested so far (for code that must not
+# call Playwright meanwhile, such as a test checking that a request was not held for Python).
 # Requests under HOLD never get an answer: the handler waits until the site stops (at most
 # HOLD_SECONDS, so its thread always ends). Requests under DROP get their connection closed
 # without an answer. Requests under SLOW get the file after the prefix, SLOW_SECONDS late.
@@ -55,6 +57,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        if self.path.startswith("/requested?"):
+            asked = parse_qs(urlsplit(self.path).query)["path"][0]
+            answer = b"yes" if asked in self.server.paths else b"no"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+            return
         self.server.paths.append(self.path)
         if self.path.startswith(HOLD):
             self.server.released.wait(HOLD_SECONDS)

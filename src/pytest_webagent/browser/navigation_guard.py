@@ -1,18 +1,20 @@
 """Stopping a main-frame navigation to a disallowed origin before its request leaves the browser.
 
-A link, a script, a redirect or a form can take the page anywhere, with what the case typed in
-the URL or the body. Noticing it afterwards (``framenavigated``) is too late: the other site has
-the request. In Chromium one CDP session per browser pauses the *document* requests
-(``Fetch.enable`` with ``resourceType: Document``) whose origin is not one that every guarded
-page allows (``document_patterns``): navigations within the application are never paused and
-cost nothing, and a new page costs no call. A paused request of a page's main frame to a URL its
-guard refuses is failed (``BlockedByClient``); every other one is continued. While every open
-guard has the same rule (one case at a time, its tabs), any page of the browser is held to it;
-when pages of different rules are open, each page's target id is learnt and each page is held to
-its own guard. Frames may go anywhere. Images, scripts and XHR are never paused, and the HTTP
-cache stays on (a Playwright route would pause every request and switch the cache off:
-docs/decisions.md). Redirects are paused again, so a redirect to another origin is stopped too.
-Other browsers get a route per page that does the same check.
+A link, a script, a redirect or a form can take the page anywhere, with what the case typed in the
+URL or the body. Noticing it afterwards (``framenavigated``) is too late: the other site has the
+request. In Chromium one CDP session per browser pauses the *document* requests (``Fetch.enable``
+with ``resourceType: Document``) whose origin is not one that every guarded page allows
+(``document_patterns``): navigations within the application are never paused, and a new page costs
+no call. Chromium's interception still slows every request of the browser while it is on (about 1.5
+ms each, paused or not: benchmarks/README.md), so it is switched off before a test that does not
+use the plugin (``rest_idle_pauses``): pytest-playwright's browser is shared. A paused request of a
+page's main frame to a URL its guard refuses is failed (``BlockedByClient``); every other one is
+continued. While every open guard has the same rule (one case at a time, its tabs), any page of the
+browser is held to it; when pages of different rules are open, each page's target id is learnt and
+each page is held to its own guard. Frames may go anywhere. Images, scripts and XHR are never
+paused, and the HTTP cache stays on (a Playwright route would pause every request and switch the
+cache off: docs/decisions.md). Redirects are paused again, so a redirect to another origin is
+stopped too. Other browsers get a route per page that does the same check.
 
 A paused request is answered when Playwright next delivers events, that is while the test waits
 on any Playwright call: the navigation simply waits until then.
@@ -80,8 +82,9 @@ class NavigationGuard:
 class DocumentPauses:
     """The CDP session of one browser that pauses what the open pages' guards may refuse.
 
-    Browser-wide so that a new page costs no call: the session and its patterns are set up once,
-    and again only when a case allows fewer origins than the ones left unpaused.
+    Browser-wide so that a new page costs no call: the session is set up once per browser, its
+    patterns with the first guard and again only when a case allows fewer origins than the ones
+    left unpaused, or after they were switched off for a test that does not use the plugin.
     """
 
     # One per browser for its lifetime (per page in a persistent context); None: no CDP spoken.
@@ -144,6 +147,13 @@ class DocumentPauses:
     def _forget(self, page: Page) -> None:
         self._guards.pop(page, None)
 
+    def rest(self) -> None:
+        """Switch the pauses off if no guarded page is open; the next guard sets them again."""
+        if not self._guards and self._unpaused is not None:
+            self._unpaused, self._identifying = None, False
+            with suppress(PlaywrightError):  # the browser closed: nothing is left to pause
+                self._session.send("Fetch.disable")
+
     def _on_paused(self, event: dict[str, Any]) -> None:
         request_id = event.get("requestId")
         url = str(event.get("request", {}).get("url", ""))
@@ -190,3 +200,17 @@ class DocumentPauses:
             return None
         target = info["targetInfo"]
         return str(target.get("url", "")) if target.get("type") == "page" else None
+
+
+def rest_idle_pauses() -> None:
+    """Switch the pauses off in every browser that has no guarded page open.
+
+    Chromium's interception slows every request of the browser while it is on (about 1.5 ms
+    each here, paused or not), and pytest-playwright shares one browser between the plugin's
+    cases and the project's other tests: those go without it. Called before a test that does
+    not use the plugin, not when a case's page closes: from one case to the next the pauses
+    stay, which spares a ``Fetch.enable`` of some 2,000 patterns (15-25 ms) per case.
+    """
+    for pauses in list(DocumentPauses._of_browser.values()):
+        if pauses is not None:
+            pauses.rest()
