@@ -182,9 +182,12 @@ class Secrets:
         them with the live elements, and the action runs on their selectors."""
         if not self._values:
             return action  # the case has no secret: nothing to put back (every replayed action)
+        # Imported here: this module loads with the plugin, the executor only with a run.
+        from pytest_webagent.browser.executor import TARGET_KEYS
+
         revealed = {
             key: self._revealed_target(action[key])
-            for key in ("target", "destination")
+            for key in TARGET_KEYS
             if isinstance(action.get(key), dict) and "{{" in json.dumps(action[key])
         }
         return {**action, **revealed} if revealed else action

@@ -18,6 +18,7 @@ from pytest_webagent.browser.origins import origin_of
 from pytest_webagent.errors import ActionFailed, CheckFailed, StepFailed
 
 Action = dict[str, Any]
+TARGET_KEYS = ("target", "destination")  # the keys of an action that name elements
 FRAME_HOP = "internal:control=enter-frame"  # how a selector goes into an iframe
 ValueResolver = Callable[[str], str]
 

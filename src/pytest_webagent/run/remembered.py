@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from pytest_webagent.browser.executor import TARGET_KEYS
 from pytest_webagent.cases.model import Step
 from pytest_webagent.cases.templating import PLACEHOLDER, kept
 from pytest_webagent.secret_values import Secrets
@@ -60,7 +61,6 @@ class Memory:
 # `Click "{{ order_id }}"` finds a link named by this run's value. The recorded locator keeps the
 # placeholder (selector, code and the name in the signature), and replay puts this run's value
 # back before the identity check, as it does for values typed into fields.
-TARGET_KEYS = ("target", "destination")
 TARGET_TEXTS = ("selector", "code")
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_webagent.browser.executor import TARGET_KEYS
 from pytest_webagent.browser.origins import AllowedOrigins, origin_of
 from pytest_webagent.cases.model import StepKind
 from pytest_webagent.schemas import planner_answer_validator
@@ -276,7 +277,7 @@ def _check_can_fail(answer: Answer, kind: StepKind, first_round: bool) -> None:
 def _check_refs(answer: Answer, snapshot: str) -> None:
     known = refs_in(snapshot)
     for index, action in enumerate(answer.actions):
-        refs = [action.get(key, {}).get("ref") for key in ("target", "destination")]
+        refs = [action.get(key, {}).get("ref") for key in TARGET_KEYS]
         for ref in refs:
             if ref is None or ref in known:
                 continue

@@ -15,7 +15,7 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from pytest_webagent.browser.executor import Action
+from pytest_webagent.browser.executor import TARGET_KEYS, Action
 from pytest_webagent.compat import selector_of
 from pytest_webagent.replay.signature import (
     Candidate,
@@ -58,7 +58,7 @@ def _whole_secret_name(page: Page, action: Action, mask: Callable[[str], str]) -
     masking turns into the placeholder."""
     located: dict[str, Any] = {
         key: _by_whole_name(page, action[key])
-        for key in ("target", "destination")
+        for key in TARGET_KEYS
         if key in action and _names_a_secret(action[key], mask)
     }
     return {**action, **located} if located else action
@@ -127,7 +127,7 @@ def _telling(candidate: Candidate) -> tuple[str, ...]:
 def _grounded(
     planned: dict[str, Any], found: tuple[Locator, str] | None, timeout_ms: float
 ) -> Action:
-    action: Action = {k: v for k, v in planned.items() if k not in ("target", "destination")}
+    action: Action = {k: v for k, v in planned.items() if k not in TARGET_KEYS}
     if found is None:
         return action
     locator, code = found
