@@ -285,6 +285,7 @@ def run_all(
         cpu_times: dict[str, list[float]] = {name: [] for name in variants}
         names = list(variants)
         unguarded_names = {names[0], names[3]}  # (a) and (d)
+        plain_test = names[5]  # (f): a test that does not use the plugin
         calls: dict[str, Counter[str]] = {}
         for repetition in range(args.warmup + args.repetitions):
             # Two fresh browsers each repetition, so that neither is older or has run more
@@ -293,10 +294,10 @@ def run_all(
             shift = repetition % len(names)  # rotate the order: no variant always goes first
             for name in names[shift:] + names[:shift]:
                 browser = plain if name in unguarded_names else guarded
-                if name == names[5]:  # not timed: what the plugin does before such a test
+                if name == plain_test:  # not timed: what the plugin does before such a test
                     rest_idle_pauses()
                 wall, cpu = measure(browser, server.url, variants[name])
-                if name == names[5]:  # not timed: the next case sets the pauses again (once)
+                if name == plain_test:  # not timed: the next case sets the pauses again (once)
                     guard_once(guarded)
                 if repetition >= args.warmup:
                     times[name].append(wall)

@@ -98,12 +98,6 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-@pytest.fixture
-def other(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite]:
-    with StaticSite(tmp_path_factory.mktemp("other")) as served:
-        yield served
-
-
 def guarded_page(browser: Browser, *origins: str) -> tuple[Page, NavigationGuard]:
     page = browser.new_context().new_page()
     return page, NavigationGuard(page, AllowedOrigins(frozenset(origins)))
