@@ -17,16 +17,23 @@ check the counts: 15 steps) runs as
 (f) for attribution only: (a) in the browser of the replays, after the pauses were switched off
     as the plugin does before a test that does not use it (``rest_idle_pauses``; not timed, nor
     is setting them again afterwards): what the guard leaves to such tests (with the pauses left
-    on, Chromium's interception made this 1.08x).
+    on, Chromium's interception made this 1.08x);
+(g) for attribution only: (b) with the identity check switched off (actions on the recorded
+    selector alone);
+(h) for attribution only: (b) with all three off (guard, effect check, identity check): the
+    replay's own machinery (reading the trajectory, running the steps, reporting) next to (a).
 
-Two fresh browsers of the same executable every repetition, each warmed by one untimed run: (a) and
-(d) in one no navigation guard ever touched, the others in one where the guard's browser-wide CDP
-session and pauses are set up as an earlier case leaves them; same page setup (a fresh context with
-the base URL and a fresh page per run, not timed), the variants alternating in rotating order.
+Two fresh browsers of the same executable every repetition, each warmed by one untimed run: (a),
+(d) and (h) in one no navigation guard ever touched, the others in one where the guard's
+browser-wide CDP session and pauses are set up as an earlier case leaves them; same page setup (a
+fresh context with the base URL and a fresh page per run, then a quarter of a second for the
+previous run's renderer to end, none of it timed), the variants alternating in rotating order.
 Printed: the median wall time of each, its median CPU time (this process, the Playwright driver and
 Chromium's processes, read from /proc: the work done, which a shared machine's load stretches much
-less than wall time), the ratios to (a) (target <= 1.05x), and how many Playwright calls each
-variant makes per run (counted once, in the last repetition: a count does not vary with the load).
+less than wall time), the ratios to (a) (target <= 1.05x) with a 95% bootstrap interval of the
+main one (how far this machine's noise leaves it uncertain), what each guarantee costs, and how
+many Playwright calls each variant makes per run (counted once, in the last repetition: a count
+does not vary with the load).
 
 Run: ``python benchmarks/replay_overhead.py [--repetitions 21] [--chromium PATH]``.
 """
@@ -36,6 +43,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
@@ -79,6 +87,9 @@ from pytest_webagent.settings import Settings  # noqa: E402
 # the flags the plugin itself uses for a system Chromium
 CHROMIUM_ARGS = list(SYSTEM_CHROMIUM_FLAGS)
 TIMEOUT_S = 10
+# Before each run's clock starts: closing the previous run's context ends its renderer process,
+# whose teardown would otherwise run during this run (and slow whichever variant came next).
+SETTLE_S = 0.25
 CASE = """\
 name: todos after signing in
 url: /login.html
@@ -191,6 +202,7 @@ def fresh_page(browser: Browser, url: str) -> Iterator[Page]:
 def measure(browser: Browser, url: str, flow: Callable[[Page], None]) -> tuple[float, float]:
     """(wall ms, CPU ms) of one run on a fresh page."""
     with fresh_page(browser, url) as page:
+        time.sleep(SETTLE_S)
         cpu = process_tree_cpu_ms()
         started = time.perf_counter()
         flow(page)
@@ -280,11 +292,15 @@ def run_all(
             "d. replayed, navigation guard off": unguarded(replayed(case, trajectory, server.url)),
             "e. replayed, effect check off": unchecked(replayed(case, trajectory, server.url)),
             "f. hand-written, in the replays' browser": handwritten,
+            "g. replayed, identity check off": unidentified(replayed(case, trajectory, server.url)),
+            "h. replayed, guard, effect and identity checks off": unguarded(
+                unchecked(unidentified(replayed(case, trajectory, server.url)))
+            ),
         }
         times: dict[str, list[float]] = {name: [] for name in variants}
         cpu_times: dict[str, list[float]] = {name: [] for name in variants}
         names = list(variants)
-        unguarded_names = {names[0], names[3]}  # (a) and (d)
+        unguarded_names = {names[0], names[3], names[7]}  # (a), (d) and (h)
         plain_test = names[5]  # (f): a test that does not use the plugin
         calls: dict[str, Counter[str]] = {}
         for repetition in range(args.warmup + args.repetitions):
@@ -347,6 +363,20 @@ def unguarded(flow: Callable[[Page], None]) -> Callable[[Page], None]:
     return without_guard
 
 
+def unidentified(flow: Callable[[Page], None]) -> Callable[[Page], None]:
+    """(b) with no identity check: each action runs on its recorded selector alone."""
+
+    def without_identity(page: Page) -> None:
+        narrowing = selector_engines.narrowing
+        setattr(selector_engines, "narrowing", lambda signature, pinned: "")  # noqa: B010
+        try:
+            flow(page)
+        finally:
+            setattr(selector_engines, "narrowing", narrowing)  # noqa: B010
+
+    return without_identity
+
+
 def unchecked(flow: Callable[[Page], None]) -> Callable[[Page], None]:
     def without_effects(page: Page) -> None:
         check, later = StepEffects.check, StepEffects.check_later
@@ -378,7 +408,8 @@ def report(
     times = timings.wall
     medians = {name: statistics.median(values) for name, values in times.items()}
     cpu = {name: statistics.median(values) for name, values in timings.cpu.items()}
-    hand, replay, before, unguarded_replay, no_effects, hand_intercepted = medians.values()
+    (hand, replay, before, unguarded_replay, no_effects, hand_intercepted, no_identity,
+     machinery) = medians.values()  # fmt: skip
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"Chromium {version}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -394,16 +425,27 @@ def report(
         )
     hand_cpu, replay_cpu = list(cpu.values())[:2]
     paired = statistics.median(b / a for a, b in zip(*list(times.values())[:2], strict=True))
-    print(f"\nratio replayed / hand-written: {replay / hand:.3f}x (target <= 1.05x)")
+    hand_times, replay_times = list(times.values())[:2]
+    low, high = ratio_interval(replay_times, hand_times)
+    print(
+        f"\nratio replayed / hand-written: {replay / hand:.3f}x "
+        f"(95% interval {low:.3f}x-{high:.3f}x; target <= 1.05x)"
+    )
     print(f"median of the ratios of runs made side by side (same repetition): {paired:.3f}x")
     print(f"the same in CPU time (browser, driver and Python): {replay_cpu / hand_cpu:.3f}x")
     print(
         f"ratio replayed with the checks in calls of their own / hand-written: {before / hand:.3f}x"
     )
     print(f"ratio replayed without effect check / hand-written: {no_effects / hand:.3f}x")
+    print("what each guarantee of (b) costs, per run:")
+    for guarantee, without in (
+        ("navigation guard, (b) - (d)", unguarded_replay),
+        ("effect check, (b) - (e)", no_effects),
+        ("identity check, (b) - (g)", no_identity),
+    ):
+        print(f"  {guarantee}: {replay - without:.0f} ms, {(replay - without) / hand:+.1%} of (a)")
     print(
-        f"navigation guard (b) - (d): {replay - unguarded_replay:.0f} ms per run, "
-        f"{(replay - unguarded_replay) / unguarded_replay:+.1%} (within the app it pauses nothing)"
+        f"the replay's own machinery, all three off (h) / hand-written (a): {machinery / hand:.3f}x"
     )
     print(
         "hand-written in the replays' browser (f) / hand-written (a): "
@@ -416,6 +458,21 @@ def report(
         "calls (b) makes beyond (a): "
         + (", ".join(f"{name} x{count}" for name, count in extra.most_common()) or "none")
     )
+
+
+def ratio_interval(
+    numerator: list[float], denominator: list[float], draws: int = 2000
+) -> tuple[float, float]:
+    """The 95% bootstrap interval of the ratio of two medians: how far this machine's noise
+    leaves the ratio uncertain (runs resampled with replacement; a fixed seed, so the same
+    timings print the same interval)."""
+    rng = random.Random(16)
+    ratios = sorted(
+        statistics.median(rng.choices(numerator, k=len(numerator)))
+        / statistics.median(rng.choices(denominator, k=len(denominator)))
+        for _ in range(draws)
+    )
+    return ratios[int(draws * 0.025)], ratios[int(draws * 0.975) - 1]
 
 
 def default_chromium() -> str | None:
