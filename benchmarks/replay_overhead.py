@@ -11,7 +11,8 @@ check the counts: 15 steps) runs as
 (c) (b) with the identity check and the effect wait in calls of their own, as before they ran
     inside the actions (replay/selector_engines.py): the same guarantees, the former cost;
 (d) for attribution only: (b) without the navigation guard (browser/navigation_guard.py), which
-    since it pauses nothing within the allowed origins should cost nothing here;
+    pauses nothing within the allowed origins but whose interception every request still goes
+    through;
 (e) for attribution only: (b) with the effect check (waiting for each step's recorded effect)
     switched off;
 (f) for attribution only: (a) in the browser of the replays, after the pauses were switched off
@@ -90,6 +91,18 @@ TIMEOUT_S = 10
 # Before each run's clock starts: closing the previous run's context ends its renderer process,
 # whose teardown would otherwise run during this run (and slow whichever variant came next).
 SETTLE_S = 0.25
+VARIANTS = {  # what the report calls each variant (see above)
+    "a": "a. hand-written Playwright",
+    "b": "b. replayed case (plugin runner)",
+    "c": "c. replayed, checks in calls of their own (before)",
+    "d": "d. replayed, navigation guard off",
+    "e": "e. replayed, effect check off",
+    "f": "f. hand-written, in the replays' browser",
+    "g": "g. replayed, identity check off",
+    "h": "h. replayed, guard, effect and identity checks off",
+}
+UNGUARDED = frozenset("adh")  # run in the browser no guard ever touched
+PLAIN_TEST = "f"  # a test that does not use the plugin, in the replays' browser
 CASE = """\
 name: todos after signing in
 url: /login.html
@@ -273,7 +286,8 @@ def run_all(
             """A fresh browser, warmed by one untimed hand-written run; ``guarded``: with the
             guard's pauses on, as an earlier case leaves them."""
             browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-            measure(browser, server.url, handwritten)
+            with fresh_page(browser, server.url) as page:
+                handwritten(page)
             if guarded:
                 guard_once(browser)
             return browser
@@ -283,46 +297,44 @@ def run_all(
         version = recorder.version
         recorder.close()
         actions = sum(len(entry["actions"]) for entry in trajectory.cases[case.item_name])
+
+        def replay_flow() -> Callable[[Page], None]:
+            return replayed(case, trajectory, server.url)
+
         variants = {
-            "a. hand-written Playwright": handwritten,
-            "b. replayed case (plugin runner)": replayed(case, trajectory, server.url),
-            "c. replayed, checks in calls of their own (before)": apart(
-                replayed(case, trajectory, server.url)
-            ),
-            "d. replayed, navigation guard off": unguarded(replayed(case, trajectory, server.url)),
-            "e. replayed, effect check off": unchecked(replayed(case, trajectory, server.url)),
-            "f. hand-written, in the replays' browser": handwritten,
-            "g. replayed, identity check off": unidentified(replayed(case, trajectory, server.url)),
-            "h. replayed, guard, effect and identity checks off": unguarded(
-                unchecked(unidentified(replayed(case, trajectory, server.url)))
-            ),
+            "a": handwritten,
+            "b": replay_flow(),
+            "c": apart(replay_flow()),
+            "d": unguarded(replay_flow()),
+            "e": unchecked(replay_flow()),
+            "f": handwritten,
+            "g": unidentified(replay_flow()),
+            "h": unguarded(unchecked(unidentified(replay_flow()))),
         }
-        times: dict[str, list[float]] = {name: [] for name in variants}
-        cpu_times: dict[str, list[float]] = {name: [] for name in variants}
-        names = list(variants)
-        unguarded_names = {names[0], names[3], names[7]}  # (a), (d) and (h)
-        plain_test = names[5]  # (f): a test that does not use the plugin
+        times: dict[str, list[float]] = {key: [] for key in variants}
+        cpu_times: dict[str, list[float]] = {key: [] for key in variants}
+        keys = list(variants)
         calls: dict[str, Counter[str]] = {}
         for repetition in range(args.warmup + args.repetitions):
             # Two fresh browsers each repetition, so that neither is older or has run more
-            # cases than the other; (a) and (d) get one no guard ever touched.
+            # cases than the other; the UNGUARDED variants get one no guard ever touched.
             guarded, plain = launch(guarded=True), launch(guarded=False)
-            shift = repetition % len(names)  # rotate the order: no variant always goes first
-            for name in names[shift:] + names[:shift]:
-                browser = plain if name in unguarded_names else guarded
-                if name == plain_test:  # not timed: what the plugin does before such a test
+            shift = repetition % len(keys)  # rotate the order: no variant always goes first
+            for key in keys[shift:] + keys[:shift]:
+                browser = plain if key in UNGUARDED else guarded
+                if key == PLAIN_TEST:  # not timed: what the plugin does before such a test
                     rest_idle_pauses()
-                wall, cpu = measure(browser, server.url, variants[name])
-                if name == plain_test:  # not timed: the next case sets the pauses again (once)
+                wall, cpu = measure(browser, server.url, variants[key])
+                if key == PLAIN_TEST:  # not timed: the next case sets the pauses again (once)
                     guard_once(guarded)
                 if repetition >= args.warmup:
-                    times[name].append(wall)
-                    cpu_times[name].append(cpu)
+                    times[key].append(wall)
+                    cpu_times[key].append(cpu)
             if repetition == args.warmup + args.repetitions - 1:
-                for name, flow in variants.items():
+                for key, flow in variants.items():
                     with counting_calls() as counted:
-                        measure(plain if name in unguarded_names else guarded, server.url, flow)
-                    calls[name] = counted
+                        measure(plain if key in UNGUARDED else guarded, server.url, flow)
+                    calls[key] = counted
             guarded.close()
             plain.close()
     return case, Timings(times, cpu_times), calls, actions, version
@@ -393,7 +405,7 @@ def unchecked(flow: Callable[[Page], None]) -> Callable[[Page], None]:
 
 @dataclass
 class Timings:
-    wall: dict[str, list[float]]  # ms per run, by variant
+    wall: dict[str, list[float]]  # ms per run, by variant (its letter)
     cpu: dict[str, list[float]]
 
 
@@ -406,10 +418,9 @@ def report(
     args: argparse.Namespace,
 ) -> None:
     times = timings.wall
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    cpu = {name: statistics.median(values) for name, values in timings.cpu.items()}
-    (hand, replay, before, unguarded_replay, no_effects, hand_intercepted, no_identity,
-     machinery) = medians.values()  # fmt: skip
+    medians = {key: statistics.median(values) for key, values in times.items()}
+    cpu = {key: statistics.median(values) for key, values in timings.cpu.items()}
+    hand, replay = medians["a"], medians["b"]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"Chromium {version}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -418,42 +429,42 @@ def report(
     )
     print("| variant | median ms | min ms | max ms | median CPU ms | Playwright calls per run |")
     print("|---|--:|--:|--:|--:|--:|")
-    for name, values in times.items():
+    for key, values in times.items():
         print(
-            f"| {name} | {medians[name]:.0f} | {min(values):.0f} | {max(values):.0f} "
-            f"| {cpu[name]:.0f} | {sum(calls[name].values())} |"
+            f"| {VARIANTS[key]} | {medians[key]:.0f} | {min(values):.0f} | {max(values):.0f} "
+            f"| {cpu[key]:.0f} | {sum(calls[key].values())} |"
         )
-    hand_cpu, replay_cpu = list(cpu.values())[:2]
-    paired = statistics.median(b / a for a, b in zip(*list(times.values())[:2], strict=True))
-    hand_times, replay_times = list(times.values())[:2]
-    low, high = ratio_interval(replay_times, hand_times)
+    paired = statistics.median(b / a for a, b in zip(times["a"], times["b"], strict=True))
+    low, high = ratio_interval(times["b"], times["a"])
     print(
         f"\nratio replayed / hand-written: {replay / hand:.3f}x "
         f"(95% interval {low:.3f}x-{high:.3f}x; target <= 1.05x)"
     )
     print(f"median of the ratios of runs made side by side (same repetition): {paired:.3f}x")
-    print(f"the same in CPU time (browser, driver and Python): {replay_cpu / hand_cpu:.3f}x")
+    print(f"the same in CPU time (browser, driver and Python): {cpu['b'] / cpu['a']:.3f}x")
     print(
-        f"ratio replayed with the checks in calls of their own / hand-written: {before / hand:.3f}x"
+        "ratio replayed with the checks in calls of their own / hand-written: "
+        f"{medians['c'] / hand:.3f}x"
     )
-    print(f"ratio replayed without effect check / hand-written: {no_effects / hand:.3f}x")
+    print(f"ratio replayed without effect check / hand-written: {medians['e'] / hand:.3f}x")
     print("what each guarantee of (b) costs, per run:")
     for guarantee, without in (
-        ("navigation guard, (b) - (d)", unguarded_replay),
-        ("effect check, (b) - (e)", no_effects),
-        ("identity check, (b) - (g)", no_identity),
+        ("navigation guard, (b) - (d)", "d"),
+        ("effect check, (b) - (e)", "e"),
+        ("identity check, (b) - (g)", "g"),
     ):
-        print(f"  {guarantee}: {replay - without:.0f} ms, {(replay - without) / hand:+.1%} of (a)")
+        cost = replay - medians[without]
+        print(f"  {guarantee}: {cost:.0f} ms, {cost / hand:+.1%} of (a)")
     print(
-        f"the replay's own machinery, all three off (h) / hand-written (a): {machinery / hand:.3f}x"
+        "the replay's own machinery, all three off (h) / hand-written (a): "
+        f"{medians['h'] / hand:.3f}x"
     )
     print(
         "hand-written in the replays' browser (f) / hand-written (a): "
-        f"{hand_intercepted / hand:.3f}x (what the guard leaves to tests that do not use it)"
+        f"{medians['f'] / hand:.3f}x (what the guard leaves to tests that do not use it)"
     )
-    print(f"replayed (b) / hand-written in the same browser (f): {replay / hand_intercepted:.3f}x")
-    hand_calls, replay_calls = calls[next(iter(calls))], calls[list(calls)[1]]
-    extra = replay_calls - hand_calls
+    print(f"replayed (b) / hand-written in the same browser (f): {replay / medians['f']:.3f}x")
+    extra = calls["b"] - calls["a"]
     print(
         "calls (b) makes beyond (a): "
         + (", ".join(f"{name} x{count}" for name, count in extra.most_common()) or "none")
