@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Generator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,12 +126,7 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    # A test that does not use the plugin shares pytest-playwright's browser: it goes without
-    # the navigation guard's interception. No guard exists unless its module was loaded.
-    if "webagent_selector_engines" not in getattr(item, "fixturenames", ()):
-        guards = sys.modules.get("pytest_webagent.browser.navigation_guard")
-        if guards is not None:
-            guards.rest_idle_pauses()
+    item.config.stash[SESSION_KEY].before_test(item)
 
 
 @pytest.hookimpl(wrapper=True)

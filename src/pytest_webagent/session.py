@@ -7,6 +7,7 @@ model, trajectory files are read once per process.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import warnings
 from dataclasses import dataclass
@@ -165,6 +166,17 @@ class WebagentSession:
     ) -> None:
         """The test function of a YAML case: the whole case, step after step."""
         self.open_case(case, page, request, secrets).run()
+
+    def before_test(self, item: pytest.Item) -> None:
+        """A test that does not use the plugin shares pytest-playwright's browser: it goes
+        without the navigation guard's request interception (``rest_idle_pauses``)."""
+        if "webagent_selector_engines" in getattr(item, "fixturenames", ()):
+            return
+        # Looked up, not imported: no guard exists unless a case loaded its module, and a run
+        # without cases does not pay for importing it.
+        guards = sys.modules.get("pytest_webagent.browser.navigation_guard")
+        if guards is not None:
+            guards.rest_idle_pauses()
 
     def after_passing_call(self, item: pytest.Item) -> None:
         """What a case reports once its test passed: the final page, and the model it used."""
