@@ -32,9 +32,12 @@ previous run's renderer to end, none of it timed), the variants alternating in r
 Printed: the median wall time of each, its median CPU time (this process, the Playwright driver and
 Chromium's processes, read from /proc: the work done, which a shared machine's load stretches much
 less than wall time), the ratios to (a) (target <= 1.05x) with a 95% bootstrap interval of the
-main one (how far this machine's noise leaves it uncertain), what each guarantee costs, and how
-many Playwright calls each variant makes per run (counted once, in the last repetition: a count
-does not vary with the load).
+main one (how far this machine's noise leaves it uncertain), what each guarantee costs, how many
+Playwright calls each variant makes per run (in its last run: a count does not vary with the
+load), and where the time goes: each call of (a), timed from sending it to the driver's reply,
+next to the same call in the replays (matched by name, in order), with the time before it spent
+outside any call (Python, and client-side waits such as ``wait_for_load_state``). A guarantee's
+cost shows in the calls that pay it; the whole-run ratios cannot say which.
 
 Run: ``python benchmarks/replay_overhead.py [--repetitions 21] [--chromium PATH]``.
 """
@@ -53,6 +56,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +105,8 @@ VARIANTS = {  # what the report calls each variant (see above)
     "g": "g. replayed, identity check off",
     "h": "h. replayed, guard, effect and identity checks off",
 }
+PER_CALL = ("a", "b", "d", "e", "g", "h")  # (c) makes other calls; (f) is (a) elsewhere
+MAX_LABEL = 48
 UNGUARDED = frozenset("adh")  # run in the browser no guard ever touched
 PLAIN_TEST = "f"  # a test that does not use the plugin, in the replays' browser
 CASE = """\
@@ -178,28 +184,85 @@ def record(browser: Browser, case: Case, url: str) -> TrajectoryFile:
     return TrajectoryFile.load(trajectory.path)
 
 
+@dataclass(frozen=True)
+class Call:
+    """One call the Playwright client sent its driver (a round trip), as one run made it."""
+
+    name: str  # "Frame.fill"
+    given: str  # the selector or URL it was given: what the report names it by
+    at_ms: float  # sent, since the run's start
+    before_ms: float  # since the call sent or answered last before it (or the run's start)
+    ms: float  # from sending it to its reply
+
+
+class CallTimer:
+    """Times the calls of the run under way (:func:`timing_calls`)."""
+
+    def __init__(self) -> None:
+        self._sent: dict[Any, tuple[str, str, float]] = {}  # call id -> (name, given, sent at)
+        self._answered: dict[Any, float] = {}
+        self._started = 0.0
+
+    def start(self) -> None:
+        self._sent, self._answered = {}, {}
+        self._started = time.perf_counter()
+
+    def sent(self, call_id: Any, name: str, params: Any) -> None:
+        given = ""
+        if isinstance(params, dict):
+            given = str(params.get("selector") or params.get("url") or "")
+        self._sent[call_id] = (name, given, time.perf_counter())
+
+    def answered(self, call_id: Any) -> None:
+        if call_id in self._sent:
+            self._answered[call_id] = time.perf_counter()
+
+    def calls(self) -> list[Call]:
+        """The run's calls in the order they were sent (unanswered ones last as long as NaN)."""
+        moments = [self._started, *(sent for _, _, sent in self._sent.values())]
+        moments += self._answered.values()
+        calls = []
+        for call_id, (name, given, sent) in self._sent.items():
+            answered = self._answered.get(call_id, float("nan"))
+            # Calls can overlap (a subscription's reply may come during the next call).
+            previous = max(moment for moment in moments if moment < sent)
+            at, before, took = sent - self._started, sent - previous, answered - sent
+            calls.append(Call(name, given, at * 1000, before * 1000, took * 1000))
+        return calls
+
+
 @contextmanager
-def counting_calls() -> Iterator[Counter[str]]:
-    """Count the calls the Playwright client sends to its driver (each one a round trip).
+def timing_calls() -> Iterator[CallTimer]:
+    """Time each call the Playwright client sends to its driver, from sending it to the driver's
+    reply (read when the reply is dispatched, not when the caller resumes).
 
     Playwright has no public hook for this; the benchmark patches its connection (private API,
-    benchmark only).
+    benchmark only). Every variant pays the same few microseconds per call.
     """
     from playwright._impl import connection
 
-    calls: Counter[str] = Counter()
-    send = connection.Connection.send_message_to_server
+    timer = CallTimer()
+    send, dispatch = connection.Connection.send_message_to_server, connection.Connection.dispatch
 
-    def counted(self: Any, owner: Any, method: str, params: Any, options: Any) -> Any:
+    def timed(self: Any, owner: Any, method: str, params: Any, options: Any) -> Any:
+        future = send(self, owner, method, params, options)
         if method != "__waitInfo__":  # call-log bookkeeping, answered by nobody
-            calls[f"{owner._type}.{method}"] += 1
-        return send(self, owner, method, params, options)
+            call_id = next(reversed(self._callbacks))  # the one just registered for its reply
+            timer.sent(call_id, f"{owner._type}.{method}", params)
+        return future
 
-    setattr(connection.Connection, "send_message_to_server", counted)  # noqa: B010
+    def dispatched(self: Any, message: dict[str, Any]) -> None:
+        if message.get("id"):  # a reply, not an event
+            timer.answered(message["id"])
+        dispatch(self, message)
+
+    setattr(connection.Connection, "send_message_to_server", timed)  # noqa: B010
+    setattr(connection.Connection, "dispatch", dispatched)  # noqa: B010
     try:
-        yield calls
+        yield timer
     finally:
         setattr(connection.Connection, "send_message_to_server", send)  # noqa: B010
+        setattr(connection.Connection, "dispatch", dispatch)  # noqa: B010
 
 
 @contextmanager
@@ -212,15 +275,18 @@ def fresh_page(browser: Browser, url: str) -> Iterator[Page]:
         context.close()
 
 
-def measure(browser: Browser, url: str, flow: Callable[[Page], None]) -> tuple[float, float]:
-    """(wall ms, CPU ms) of one run on a fresh page."""
+def measure(
+    browser: Browser, url: str, flow: Callable[[Page], None], timer: CallTimer
+) -> tuple[float, float, list[Call]]:
+    """(wall ms, CPU ms, the calls it made) of one run on a fresh page."""
     with fresh_page(browser, url) as page:
         time.sleep(SETTLE_S)
         cpu = process_tree_cpu_ms()
+        timer.start()
         started = time.perf_counter()
         flow(page)
         wall = (time.perf_counter() - started) * 1000
-        return wall, process_tree_cpu_ms() - cpu
+        return wall, process_tree_cpu_ms() - cpu, timer.calls()
 
 
 def process_tree_cpu_ms() -> float:
@@ -264,17 +330,19 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="replay-overhead-") as scratch:
-        case, timings, calls, actions, version = run_all(Path(scratch), args)
-    report(timings, calls, actions, len(case.steps), version, args)
+        case, timings, actions, version = run_all(Path(scratch), args)
+    report(timings, actions, len(case.steps), version, args)
 
 
-def run_all(
-    workdir: Path, args: argparse.Namespace
-) -> tuple[Case, Timings, dict[str, Counter[str]], int, str]:
+def run_all(workdir: Path, args: argparse.Namespace) -> tuple[Case, Timings, int, str]:
     """Record the case once, then time the variants; returns what ``report`` prints."""
     (workdir / "flow.yaml").write_text(CASE, encoding="utf-8")
     (case,) = load_cases(workdir / "flow.yaml")
-    with start_demo_server(1) as server, sync_playwright() as playwright:
+    with (
+        start_demo_server(1) as server,
+        sync_playwright() as playwright,
+        timing_calls() as timer,
+    ):
         selector_engines.register(playwright.selectors)  # what the plugin's fixture does
 
         def guard_once(browser: Browser) -> None:
@@ -311,10 +379,10 @@ def run_all(
             "g": unidentified(replay_flow()),
             "h": unguarded(unchecked(unidentified(replay_flow()))),
         }
-        times: dict[str, list[float]] = {key: [] for key in variants}
-        cpu_times: dict[str, list[float]] = {key: [] for key in variants}
+        timings = Timings({key: [] for key in variants}, {key: [] for key in variants}, {})
+        for key in variants:
+            timings.calls[key] = []
         keys = list(variants)
-        calls: dict[str, Counter[str]] = {}
         for repetition in range(args.warmup + args.repetitions):
             # Two fresh browsers each repetition, so that neither is older or has run more
             # cases than the other; the UNGUARDED variants get one no guard ever touched.
@@ -324,20 +392,16 @@ def run_all(
                 browser = plain if key in UNGUARDED else guarded
                 if key == PLAIN_TEST:  # not timed: what the plugin does before such a test
                     rest_idle_pauses()
-                wall, cpu = measure(browser, server.url, variants[key])
+                wall, cpu, calls = measure(browser, server.url, variants[key], timer)
                 if key == PLAIN_TEST:  # not timed: the next case sets the pauses again (once)
                     guard_once(guarded)
                 if repetition >= args.warmup:
-                    times[key].append(wall)
-                    cpu_times[key].append(cpu)
-            if repetition == args.warmup + args.repetitions - 1:
-                for key, flow in variants.items():
-                    with counting_calls() as counted:
-                        measure(plain if key in UNGUARDED else guarded, server.url, flow)
-                    calls[key] = counted
+                    timings.wall[key].append(wall)
+                    timings.cpu[key].append(cpu)
+                    timings.calls[key].append(calls)
             guarded.close()
             plain.close()
-    return case, Timings(times, cpu_times), calls, actions, version
+    return case, timings, actions, version
 
 
 def apart(flow: Callable[[Page], None]) -> Callable[[Page], None]:
@@ -407,17 +471,19 @@ def unchecked(flow: Callable[[Page], None]) -> Callable[[Page], None]:
 class Timings:
     wall: dict[str, list[float]]  # ms per run, by variant (its letter)
     cpu: dict[str, list[float]]
+    calls: dict[str, list[list[Call]]]  # the calls of each run
 
 
 def report(
     timings: Timings,
-    calls: dict[str, Counter[str]],
     actions: int,
     steps: int,
     version: str,
     args: argparse.Namespace,
 ) -> None:
     times = timings.wall
+    # A count does not vary with the load: the last run's.
+    calls = {key: Counter(call.name for call in runs[-1]) for key, runs in timings.calls.items()}
     medians = {key: statistics.median(values) for key, values in times.items()}
     cpu = {key: statistics.median(values) for key, values in timings.cpu.items()}
     hand, replay = medians["a"], medians["b"]
@@ -469,6 +535,67 @@ def report(
         "calls (b) makes beyond (a): "
         + (", ".join(f"{name} x{count}" for name, count in extra.most_common()) or "none")
     )
+    print()
+    where_the_time_goes(timings)
+
+
+def where_the_time_goes(timings: Timings) -> None:
+    """Each call of the hand-written test, and what the same call took in each variant that
+    makes it (matched by name, in order: the replays make the same calls and a few more), so
+    that a guarantee's cost shows in the calls that pay it."""
+    reference = timings.calls["a"][0]
+    names = [call.name for call in reference]
+    matched: dict[str, list[list[Call]]] = {key: [[] for _ in names] for key in PER_CALL}
+    beyond: dict[str, list[float]] = {key: [] for key in PER_CALL}  # calls (a) does not make
+    between: dict[str, list[float]] = {key: [] for key in PER_CALL}  # outside any call
+    for key in PER_CALL:
+        for run, wall in zip(timings.calls[key], timings.wall[key], strict=True):
+            blocks = SequenceMatcher(None, names, [call.name for call in run], autojunk=False)
+            same = set()
+            for block in blocks.get_matching_blocks():
+                for offset in range(block.size):
+                    matched[key][block.a + offset].append(run[block.b + offset])
+                    same.add(block.b + offset)
+            made = _covered([call for i, call in enumerate(run) if i in same])
+            beyond[key].append(_covered(run) - made)  # while no call (a) makes was under way
+            between[key].append(wall - _covered(run))
+    print(
+        "Where the time goes: the median ms of each call of (a) in the variants that make it, "
+        "and (+ before it) the median ms since the call sent or answered last before it "
+        "(Python, and client-side waits such as wait_for_load_state)\n"
+    )
+    print("| # | call of (a) | " + " | ".join(PER_CALL) + " |")
+    print("|--:|---|" + "--:|" * len(PER_CALL))
+    for number, call in enumerate(reference):
+        label = f"{call.name.split('.')[-1]} {call.given}"[:MAX_LABEL]
+        cells = []
+        for key in PER_CALL:
+            runs = matched[key][number]
+            if not runs:
+                cells.append("-")
+                continue
+            took = statistics.median(each.ms for each in runs)
+            before = statistics.median(each.before_ms for each in runs)
+            cells.append(f"{took:.1f} (+{before:.1f})")
+        print(f"| {number + 1} | `{label}` | " + " | ".join(cells) + " |")
+    for label, values in (
+        ("calls (a) does not make", beyond),
+        ("outside any call (Python, client-side waits)", between),
+        ("whole run", timings.wall),
+    ):
+        cells = [f"{statistics.median(values[key]):.1f}" for key in PER_CALL]
+        print(f"| | {label} | " + " | ".join(cells) + " |")
+
+
+def _covered(calls: list[Call]) -> float:
+    """How many ms at least one of ``calls`` was under way (calls can overlap)."""
+    covered, reached = 0.0, float("-inf")
+    for call in sorted(calls, key=lambda call: call.at_ms):
+        end = call.at_ms + call.ms
+        if end > reached:
+            covered += end - max(call.at_ms, reached)
+            reached = end
+    return covered
 
 
 def ratio_interval(
